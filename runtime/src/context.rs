@@ -1,0 +1,1 @@
+//! The thread-local runtime context.

@@ -1,0 +1,35 @@
+//! mini_rt's runtime crate: the executor, the reactor, timers, sync
+//! primitives, IO utilities and the OS layer. Users depend on the `mini_rt`
+//! facade, which re-exports everything here.
+//!
+//! Module map:
+//! * [`runtime`]: `Builder`, `Runtime`, `Handle`, `block_on` and the scheduler loop.
+//! * [`task`]: spawning, `JoinHandle`, `JoinError`, `JoinSet`, `spawn_blocking`, `yield_now`.
+//! * [`reactor`]: registrations of fds with the backend and readiness tracking;
+//!   the building block for IO types (used by `mini_rt_net`).
+//! * [`time`]: `sleep`, `timeout`, `interval` on a timer heap.
+//! * [`sync`]: `oneshot`, `mpsc`, `Notify`.
+//! * [`io`]: the futures-io traits plus tokio-named extension traits and helpers.
+//! * [`sys`]: the only place that calls libc: the backends, sockets, and the
+//!   callback interface `poll_events` / `Poller`.
+#![warn(missing_docs)]
+
+#[macro_use]
+mod macros;
+
+mod context;
+pub mod io;
+pub mod reactor;
+pub mod runtime;
+pub mod sync;
+pub mod sys;
+pub mod task;
+pub mod time;
+
+pub use task::spawn;
+
+#[doc(hidden)]
+pub mod __private {
+    //! Support for the macros; not public API.
+    pub use crate::macros::support::*;
+}

@@ -1,0 +1,235 @@
+//! The OS layer: the only module that calls `libc`.
+//!
+//! # The backend contract
+//!
+//! Every readiness multiplexer ("backend") offers the same five operations,
+//! dispatched through [`Selector`]:
+//!
+//! * `register(fd, token, interest)`: start watching `fd`; events for it carry `token`.
+//! * `reregister(fd, token, interest)`: change what is watched. An empty interest
+//!   keeps the fd registered but never reported.
+//! * `deregister(fd)`: stop watching; must be called before the fd is closed.
+//! * `select(events, timeout)`: wait until at least one watched fd is ready, the
+//!   timeout (nanosecond precision; `None` = forever) passes, or [`Notifier`] is
+//!   signalled; fill `events` with `(token, Ready)` pairs. `EINTR` is reported as
+//!   zero events, never as an error.
+//! * cross-thread wake: a [`Notifier`] (eventfd) registered like any other fd
+//!   under [`NOTIFY_TOKEN`].
+//!
+//! Readiness covers readable, writable, read-closed, write-closed, error and
+//! priority ([`Ready`]).
+//!
+//! Backends differ in *triggering* ([`Trigger`]), which the reactor honours:
+//! * **edge** (`EpollEdge`): each fd is registered once for read and write and
+//!   never modified; an event means "something changed", so readiness is cached
+//!   in user space until an operation returns `WouldBlock`.
+//! * **level** (`EpollLevel`, `Poll`, `Select`): a ready fd is reported on every
+//!   call, so the reactor only arms the interests some task is waiting for;
+//!   otherwise an always-writable socket would make the loop spin.
+//! * **oneshot** (`EpollOneshot`): the kernel disarms an fd after reporting it;
+//!   the reactor re-arms it when a task waits again.
+//!
+//! Each backend file documents its cost per call and its limits.
+
+use std::io;
+use std::os::fd::RawFd;
+use std::time::Duration;
+
+mod epoll;
+mod interest;
+pub mod net;
+mod notifier;
+
+pub use interest::{Interest, Ready};
+pub(crate) use notifier::Notifier;
+
+/// The token under which the runtime's cross-thread [`Notifier`] is registered.
+pub(crate) const NOTIFY_TOKEN: u64 = u64::MAX;
+
+/// Turns a libc call returning `-1` on error into an `io::Result`.
+macro_rules! syscall {
+    ($fn:ident ( $($arg:expr),* $(,)? )) => {{
+        #[allow(unused_unsafe)]
+        // SAFETY: the caller of `syscall!` upholds the contract of the libc
+        // function named; each use site states why its arguments are valid.
+        let res = unsafe { libc::$fn($($arg),*) };
+        if res == -1 {
+            Err(std::io::Error::last_os_error())
+        } else {
+            Ok(res)
+        }
+    }};
+}
+pub(crate) use syscall;
+
+/// Which readiness multiplexer a runtime (or a [`Poller`]) uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum Backend {
+    /// epoll in edge-triggered mode: one `epoll_ctl` per fd for its lifetime (the default).
+    #[default]
+    EpollEdge,
+    /// epoll in level-triggered mode: only interests with a waiting task are armed.
+    EpollLevel,
+    /// epoll with `EPOLLONESHOT`: the fd is re-armed each time a task waits on it.
+    EpollOneshot,
+    /// `ppoll(2)`: O(registered fds) per call, no fd limit.
+    Poll,
+    /// `pselect(2)`: O(highest fd) per call, refuses fds ≥ `FD_SETSIZE` (1024).
+    Select,
+}
+
+/// How a backend reports readiness; decides how the reactor arms interests.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Trigger {
+    Edge,
+    Level,
+    Oneshot,
+}
+
+impl Backend {
+    /// Every backend, in the order the docs list them.
+    pub const ALL: [Backend; 5] = [
+        Backend::EpollEdge,
+        Backend::EpollLevel,
+        Backend::EpollOneshot,
+        Backend::Poll,
+        Backend::Select,
+    ];
+
+    /// The name used by `MINI_RT_BACKEND` and `#[mini_rt::main(backend = "...")]`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Backend::EpollEdge => "epoll",
+            Backend::EpollLevel => "epoll-lt",
+            Backend::EpollOneshot => "epoll-oneshot",
+            Backend::Poll => "poll",
+            Backend::Select => "select",
+        }
+    }
+
+    /// Parses a backend name (see [`Backend::name`]); an unknown name is an
+    /// `InvalidInput` error listing the accepted ones.
+    pub fn from_name(name: &str) -> io::Result<Backend> {
+        Backend::ALL
+            .into_iter()
+            .find(|b| b.name() == name)
+            .ok_or_else(|| {
+                let known: Vec<&str> = Backend::ALL.iter().map(|b| b.name()).collect();
+                io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    format!(
+                        "unknown mini_rt backend {name:?}; expected one of: {}",
+                        known.join(", ")
+                    ),
+                )
+            })
+    }
+
+    /// The backend named by the `MINI_RT_BACKEND` environment variable, if it is set.
+    pub fn from_env() -> io::Result<Option<Backend>> {
+        match std::env::var("MINI_RT_BACKEND") {
+            Ok(v) => Backend::from_name(v.trim()).map(Some).map_err(|e| {
+                io::Error::new(e.kind(), format!("MINI_RT_BACKEND: {e}"))
+            }),
+            Err(std::env::VarError::NotPresent) => Ok(None),
+            Err(e) => Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("MINI_RT_BACKEND: {e}"),
+            )),
+        }
+    }
+
+    pub(crate) const fn trigger(self) -> Trigger {
+        match self {
+            Backend::EpollEdge => Trigger::Edge,
+            Backend::EpollOneshot => Trigger::Oneshot,
+            Backend::EpollLevel | Backend::Poll | Backend::Select => Trigger::Level,
+        }
+    }
+}
+
+impl std::str::FromStr for Backend {
+    type Err = io::Error;
+    fn from_str(s: &str) -> io::Result<Backend> {
+        Backend::from_name(s)
+    }
+}
+
+impl std::fmt::Display for Backend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// One readiness report: the token given at registration and what is ready.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Event {
+    pub(crate) token: u64,
+    pub(crate) ready: Ready,
+}
+
+/// A reusable buffer of events filled by [`Selector::select`].
+#[derive(Debug)]
+pub(crate) struct EventBuf {
+    pub(crate) list: Vec<Event>,
+    capacity: usize,
+    /// Scratch space for epoll's `epoll_event` array.
+    epoll: Vec<libc::epoll_event>,
+}
+
+impl EventBuf {
+    pub(crate) fn with_capacity(capacity: usize) -> EventBuf {
+        let capacity = capacity.max(1);
+        EventBuf {
+            list: Vec::with_capacity(capacity),
+            capacity,
+            epoll: Vec::new(),
+        }
+    }
+}
+
+/// A readiness multiplexer: one of the backends behind the contract above.
+#[derive(Debug)]
+pub(crate) enum Selector {
+    Epoll(epoll::Epoll),
+}
+
+impl Selector {
+    /// Creates the multiplexer for `backend`.
+    pub(crate) fn new(backend: Backend) -> io::Result<Selector> {
+        match backend {
+            Backend::EpollEdge | Backend::EpollLevel | Backend::EpollOneshot => {
+                epoll::Epoll::new(backend.trigger()).map(Selector::Epoll)
+            }
+            Backend::Poll | Backend::Select => Err(io::Error::new(
+                io::ErrorKind::Unsupported,
+                format!("the {backend} backend is not built yet"),
+            )),
+        }
+    }
+
+    pub(crate) fn register(&self, fd: RawFd, token: u64, interest: Interest) -> io::Result<()> {
+        match self {
+            Selector::Epoll(s) => s.register(fd, token, interest),
+        }
+    }
+
+    pub(crate) fn reregister(&self, fd: RawFd, token: u64, interest: Interest) -> io::Result<()> {
+        match self {
+            Selector::Epoll(s) => s.reregister(fd, token, interest),
+        }
+    }
+
+    pub(crate) fn deregister(&self, fd: RawFd) -> io::Result<()> {
+        match self {
+            Selector::Epoll(s) => s.deregister(fd),
+        }
+    }
+
+    pub(crate) fn select(&self, events: &mut EventBuf, timeout: Option<Duration>) -> io::Result<()> {
+        events.list.clear();
+        match self {
+            Selector::Epoll(s) => s.select(events, timeout),
+        }
+    }
+}

@@ -1,0 +1,1 @@
+//! Socket system calls used by `mini_rt_net`.

@@ -1,0 +1,3 @@
+//! mini_rt: a single-threaded async runtime. (Facade: re-exports only.)
+#![forbid(unsafe_code)]
+pub use mini_rt_runtime::*;
