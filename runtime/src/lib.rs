@@ -18,6 +18,8 @@
 mod macros;
 
 mod context;
+#[cfg(test)]
+mod test_util;
 pub mod io;
 pub mod reactor;
 pub mod runtime;
