@@ -1,1 +1,61 @@
-//! The thread-local runtime context.
+//! The thread-local runtime context: the core of the runtime whose
+//! `block_on` is running on this thread (or that is being dropped here).
+//!
+//! `block_on` moves the runtime's `Core` into this slot for its duration and
+//! takes it back afterwards, so everything a future needs (the run queue, the
+//! reactor, the timers) is reached through a shared borrow of this slot, with
+//! no `unsafe` and no locks. A second `block_on` on the same thread finds the
+//! slot taken and panics with a clear message.
+
+use crate::runtime::Core;
+use std::cell::RefCell;
+
+thread_local! {
+    static CURRENT: RefCell<Option<Box<Core>>> = const { RefCell::new(None) };
+}
+
+/// Installs `core` as this thread's context. Returns it back if the slot is
+/// taken (a runtime is already running on this thread).
+pub(crate) fn enter(core: Box<Core>) -> Result<(), Box<Core>> {
+    CURRENT.with(|c| match c.try_borrow_mut() {
+        Ok(mut slot) if slot.is_none() => {
+            *slot = Some(core);
+            Ok(())
+        }
+        _ => Err(core),
+    })
+}
+
+/// Takes the core back out of this thread's context.
+pub(crate) fn exit() -> Option<Box<Core>> {
+    CURRENT.with(|c| c.borrow_mut().take())
+}
+
+/// Whether some runtime is running on this thread.
+pub(crate) fn is_entered() -> bool {
+    CURRENT.with(|c| c.try_borrow().map_or(true, |s| s.is_some()))
+}
+
+/// Runs `f` with this thread's current core, or returns `None` if there is
+/// none (or the thread is being torn down).
+#[inline]
+pub(crate) fn with_core<R>(f: impl FnOnce(&Core) -> R) -> Option<R> {
+    CURRENT
+        .try_with(|c| {
+            let slot = c.try_borrow().ok()?;
+            slot.as_deref().map(f)
+        })
+        .ok()
+        .flatten()
+}
+
+/// Like [`with_core`], but only if the current core belongs to runtime `id`.
+#[inline]
+pub(crate) fn with_runtime<R>(id: u64, f: impl FnOnce(&Core) -> R) -> Option<R> {
+    with_core(|core| (core.shared.id == id).then(|| f(core))).flatten()
+}
+
+/// The message used when an API that needs a runtime is called outside one.
+pub(crate) const NO_RUNTIME: &str =
+    "there is no mini_rt runtime running on this thread: call this from inside \
+     `Runtime::block_on`, a `#[mini_rt::main]` function or a spawned task";

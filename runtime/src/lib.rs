@@ -28,7 +28,7 @@ pub mod sys;
 pub mod task;
 pub mod time;
 
-// pub use task::spawn; (restored once the executor lands)
+pub use task::spawn;
 
 #[doc(hidden)]
 pub mod __private {

@@ -1,1 +1,23 @@
-//! reactor (in progress).
+//! The reactor: fds registered with the runtime's backend, readiness cached
+//! per registration, and [`PollEvented`], the building block that IO types
+//! (`mini_rt_net`'s sockets, or your own) wrap around a non-blocking fd.
+
+mod driver;
+mod poll_evented;
+
+pub(crate) use driver::Driver;
+pub use poll_evented::PollEvented;
+
+use crate::sys::Ready;
+
+/// Readiness observed on a registration, with the tick at which it was read.
+///
+/// Pass it back to [`PollEvented::clear_readiness`] when an operation returns
+/// `WouldBlock`: readiness is only cleared if no newer event arrived since,
+/// so a wakeup that races with the failed operation is never lost.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReadyEvent {
+    /// What was ready.
+    pub ready: Ready,
+    pub(crate) tick: u32,
+}

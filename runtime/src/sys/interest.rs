@@ -19,6 +19,13 @@ impl Interest {
     /// No interest at all; a registration with this interest is never reported.
     pub(crate) const NONE: Interest = Interest(0);
 
+    pub(crate) const fn bits(self) -> u8 {
+        self.0
+    }
+    pub(crate) const fn from_bits(bits: u8) -> Interest {
+        Interest(bits & 0b111)
+    }
+
     /// Whether the readable interest is included.
     pub const fn is_readable(self) -> bool {
         self.0 & Self::READABLE.0 != 0

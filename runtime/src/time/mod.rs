@@ -1,1 +1,15 @@
-//! time (in progress).
+//! Time: `sleep`, `timeout`, `interval`, on a per-runtime timer heap with
+//! nanosecond deadlines (the backend's wait timeout is the nearest deadline).
+
+pub mod error;
+pub(crate) mod heap;
+mod instant;
+mod interval;
+mod sleep;
+mod timeout;
+
+pub use instant::Instant;
+pub use interval::{interval, interval_at, Interval, MissedTickBehavior};
+pub use sleep::{sleep, sleep_until, Sleep};
+pub use std::time::Duration;
+pub use timeout::{timeout, timeout_at, Timeout};

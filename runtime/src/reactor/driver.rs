@@ -1,0 +1,280 @@
+//! The driver: registrations of fds (a slab whose tokens carry a generation),
+//! readiness cached per registration with a tick, the timer heap, and `turn`,
+//! which waits on the backend and wakes whoever became ready.
+
+use super::ReadyEvent;
+use crate::runtime::{Shared, Stats};
+use crate::sys::{Backend, EventBuf, Interest, Ready, Selector, Trigger, NOTIFY_TOKEN};
+use crate::time::heap::TimerHeap;
+use slab::Slab;
+use std::cell::RefCell;
+use std::io;
+use std::os::fd::{AsRawFd, OwnedFd, RawFd};
+use std::task::{Context, Poll, Waker};
+use std::time::{Duration, Instant};
+
+/// Events fetched per backend wait.
+const EVENTS_CAPACITY: usize = 1024;
+
+pub(crate) struct Driver {
+    selector: Selector,
+    trigger: Trigger,
+    events: RefCell<EventBuf>,
+    io: RefCell<Registrations>,
+    pub(crate) timers: RefCell<TimerHeap>,
+    /// Reused buffer of wakers collected under a borrow and woken after it.
+    wakers: RefCell<Vec<Waker>>,
+}
+
+struct Registrations {
+    slab: Slab<ScheduledIo>,
+    next_gen: u32,
+}
+
+struct ScheduledIo {
+    generation: u32,
+    fd: RawFd,
+    readiness: Ready,
+    /// Bumped on every event, so a `WouldBlock` only clears readiness that no
+    /// newer event has refreshed.
+    tick: u32,
+    /// What the backend currently watches (level and oneshot backends only).
+    armed: Interest,
+    reader: Option<Waker>,
+    writer: Option<Waker>,
+}
+
+fn token(idx: usize, generation: u32) -> u64 {
+    ((generation as u64) << 32) | idx as u64
+}
+
+fn split(token: u64) -> (usize, u32) {
+    ((token & 0xffff_ffff) as usize, (token >> 32) as u32)
+}
+
+fn stale() -> io::Error {
+    io::Error::other("mini_rt: IO resource used after its registration was removed")
+}
+
+impl Driver {
+    pub(crate) fn new(backend: Backend, notifier_fd: RawFd) -> io::Result<Driver> {
+        let selector = Selector::new(backend)?;
+        selector.register(notifier_fd, NOTIFY_TOKEN, Interest::READABLE)?;
+        Ok(Driver {
+            selector,
+            trigger: backend.trigger(),
+            events: RefCell::new(EventBuf::with_capacity(EVENTS_CAPACITY)),
+            io: RefCell::new(Registrations { slab: Slab::with_capacity(64), next_gen: 0 }),
+            timers: RefCell::new(TimerHeap::new()),
+            wakers: RefCell::new(Vec::with_capacity(64)),
+        })
+    }
+
+    /// Registers `fd`; edge-triggered backends watch read and write for its
+    /// whole life, the others start with nothing armed.
+    pub(crate) fn register(&self, fd: RawFd, interest: Interest) -> io::Result<u64> {
+        let mut io = self.io.borrow_mut();
+        let generation = io.next_gen;
+        io.next_gen = io.next_gen.wrapping_add(1);
+        let entry = io.slab.vacant_entry();
+        let tok = token(entry.key(), generation);
+        let armed = match self.trigger {
+            Trigger::Edge => interest,
+            Trigger::Level | Trigger::Oneshot => Interest::NONE,
+        };
+        self.selector.register(fd, tok, armed)?;
+        entry.insert(ScheduledIo {
+            generation,
+            fd,
+            readiness: Ready::EMPTY,
+            tick: 0,
+            armed,
+            reader: None,
+            writer: None,
+        });
+        Ok(tok)
+    }
+
+    /// Removes a registration; must run before its fd is closed.
+    pub(crate) fn deregister(&self, tok: u64, fd: RawFd) -> io::Result<()> {
+        let removed = {
+            let mut io = self.io.borrow_mut();
+            let (idx, generation) = split(tok);
+            match io.slab.get(idx) {
+                Some(s) if s.generation == generation => io.slab.remove(idx),
+                _ => return Err(stale()),
+            }
+        };
+        let res = self.selector.deregister(fd);
+        drop(removed); // its wakers, outside the borrow
+        res
+    }
+
+    /// Deregisters an fd released on another thread, then closes it.
+    pub(crate) fn deregister_token(&self, tok: u64, fd: &OwnedFd) {
+        let _ = self.deregister(tok, fd.as_raw_fd());
+    }
+
+    pub(crate) fn registrations(&self) -> usize {
+        self.io.borrow().slab.len()
+    }
+
+    pub(crate) fn timers(&self) -> usize {
+        self.timers.borrow().len()
+    }
+
+    /// Ready if any readiness in `interest` is cached; else stores the waker,
+    /// arms the interest on level/oneshot backends, and returns `Pending`.
+    pub(crate) fn poll_ready(
+        &self,
+        tok: u64,
+        interest: Interest,
+        cx: &mut Context<'_>,
+    ) -> Poll<io::Result<ReadyEvent>> {
+        let mut io = self.io.borrow_mut();
+        let (idx, generation) = split(tok);
+        let Some(s) = io.slab.get_mut(idx).filter(|s| s.generation == generation) else {
+            return Poll::Ready(Err(stale()));
+        };
+        let ready = s.readiness & interest.mask();
+        if !ready.is_empty() {
+            return Poll::Ready(Ok(ReadyEvent { ready, tick: s.tick }));
+        }
+        if interest.is_readable() || interest.is_priority() {
+            store_waker(&mut s.reader, cx.waker());
+        }
+        if interest.is_writable() {
+            store_waker(&mut s.writer, cx.waker());
+        }
+        if self.trigger != Trigger::Edge {
+            let want = s.armed | interest;
+            if want != s.armed {
+                if let Err(e) = self.selector.reregister(s.fd, tok, want) {
+                    return Poll::Ready(Err(e));
+                }
+                s.armed = want;
+            }
+        }
+        Poll::Pending
+    }
+
+    /// The cached readiness for `interest`, without registering a waker.
+    pub(crate) fn readiness(&self, tok: u64, interest: Interest) -> io::Result<ReadyEvent> {
+        let io = self.io.borrow();
+        let (idx, generation) = split(tok);
+        match io.slab.get(idx) {
+            Some(s) if s.generation == generation => {
+                Ok(ReadyEvent { ready: s.readiness & interest.mask(), tick: s.tick })
+            }
+            _ => Err(stale()),
+        }
+    }
+
+    /// Forgets readiness an operation found stale (`WouldBlock`, or a short
+    /// read), unless an event arrived since it was read. Closed states stay:
+    /// they are final.
+    pub(crate) fn clear_readiness(&self, tok: u64, ev: ReadyEvent) {
+        let mut io = self.io.borrow_mut();
+        let (idx, generation) = split(tok);
+        if let Some(s) = io.slab.get_mut(idx) {
+            if s.generation == generation && s.tick == ev.tick {
+                s.readiness = s.readiness - (ev.ready - (Ready::READ_CLOSED | Ready::WRITE_CLOSED));
+            }
+        }
+    }
+
+    /// Waits on the backend (at most `wait`, and no later than the nearest
+    /// timer), then wakes the tasks whose fds or timers are ready.
+    pub(crate) fn turn(&self, wait: Option<Duration>, shared: &Shared, stats: &Stats) {
+        let mut wait = wait;
+        let next_timer = self.timers.borrow().next_deadline();
+        if let Some(deadline) = next_timer {
+            let until = deadline.saturating_duration_since(Instant::now());
+            wait = Some(wait.map_or(until, |w| w.min(until)));
+        }
+        let mut wakers = std::mem::take(&mut *self.wakers.borrow_mut());
+        {
+            let mut events = self.events.borrow_mut();
+            if let Err(e) = self.selector.select(&mut events, wait) {
+                panic!("mini_rt: the {} backend failed to wait for events: {e}", shared.backend);
+            }
+            let mut io = self.io.borrow_mut();
+            for ev in &events.list {
+                if ev.token == NOTIFY_TOKEN {
+                    shared.drain_notifier();
+                    continue;
+                }
+                Stats::bump(&stats.events);
+                let (idx, generation) = split(ev.token);
+                let Some(s) = io.slab.get_mut(idx).filter(|s| s.generation == generation) else {
+                    continue; // an event for a registration that is gone
+                };
+                self.dispatch(s, ev.token, ev.ready, &mut wakers);
+            }
+        }
+        if next_timer.is_some() {
+            self.timers.borrow_mut().fire(Instant::now(), &mut wakers);
+        }
+        stats.wakeups.set(stats.wakeups.get() + wakers.len() as u64);
+        for w in wakers.drain(..) {
+            w.wake();
+        }
+        *self.wakers.borrow_mut() = wakers;
+    }
+
+    fn dispatch(&self, s: &mut ScheduledIo, tok: u64, ready: Ready, wakers: &mut Vec<Waker>) {
+        s.readiness |= ready;
+        s.tick = s.tick.wrapping_add(1);
+        let read_fired = ready.intersects(Interest::READABLE.mask() | Interest::PRIORITY.mask());
+        let write_fired = ready.intersects(Interest::WRITABLE.mask());
+        let mut unwanted = Interest::NONE;
+        if read_fired {
+            match s.reader.take() {
+                Some(w) => wakers.push(w),
+                None => unwanted |= Interest::READABLE | Interest::PRIORITY,
+            }
+        }
+        if write_fired {
+            match s.writer.take() {
+                Some(w) => wakers.push(w),
+                None => unwanted |= Interest::WRITABLE,
+            }
+        }
+        let next = match self.trigger {
+            Trigger::Edge => return,
+            // Keep watching what someone waited for; stop reporting what
+            // nobody wants, or an always-writable socket would spin the loop.
+            Trigger::Level => Interest::from_bits(s.armed.bits() & !unwanted.bits()),
+            // The kernel disarmed the fd; re-arm for waiters not woken now.
+            Trigger::Oneshot => {
+                s.armed = Interest::NONE;
+                let mut still = Interest::NONE;
+                if s.reader.is_some() {
+                    still |= Interest::READABLE;
+                }
+                if s.writer.is_some() {
+                    still |= Interest::WRITABLE;
+                }
+                still
+            }
+        };
+        if next != s.armed && self.selector.reregister(s.fd, tok, next).is_ok() {
+            s.armed = next;
+        }
+    }
+
+    /// Runtime drop, after every task is gone: release wakers and timers.
+    pub(crate) fn shutdown(&self) {
+        let io = std::mem::take(&mut self.io.borrow_mut().slab);
+        let timers = std::mem::replace(&mut *self.timers.borrow_mut(), TimerHeap::new());
+        drop(io);
+        drop(timers);
+    }
+}
+
+fn store_waker(slot: &mut Option<Waker>, waker: &Waker) {
+    match slot {
+        Some(w) if w.will_wake(waker) => {}
+        _ => *slot = Some(waker.clone()),
+    }
+}

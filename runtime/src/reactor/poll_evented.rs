@@ -1,0 +1,235 @@
+//! `PollEvented`: a non-blocking fd registered with the current runtime.
+
+use super::ReadyEvent;
+use crate::context;
+use crate::runtime::{Shared, Stats};
+use crate::sys::Interest;
+use crate::task::coop;
+use std::fmt;
+use std::io::{self, Read, Write};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd, RawFd};
+use std::sync::Arc;
+use std::task::{ready, Context, Poll};
+
+/// A non-blocking IO object (`E`, e.g. a `std::net::TcpStream`) registered
+/// with the reactor of the runtime it was created on.
+///
+/// It owns `E` and deregisters it before closing it, also when dropped on
+/// another thread (the fd is then handed to the runtime, which deregisters
+/// and closes it), so a reused fd number can never inherit a stale
+/// registration. All operations must run on the thread running its runtime
+/// (inside `block_on` or a task); elsewhere they return an error.
+pub struct PollEvented<E: AsRawFd + Into<OwnedFd>> {
+    io: Option<E>,
+    token: u64,
+    shared: Arc<Shared>,
+}
+
+fn wrong_runtime() -> io::Error {
+    io::Error::other(
+        "mini_rt: IO resource used outside the runtime that registered it \
+         (no runtime is running on this thread, or it is a different one)",
+    )
+}
+
+impl<E: AsRawFd + Into<OwnedFd>> PollEvented<E> {
+    /// Registers `io` (which must already be non-blocking) for read and write
+    /// readiness with the current runtime.
+    pub fn new(io: E) -> io::Result<Self> {
+        Self::new_with_interest(io, Interest::READABLE | Interest::WRITABLE)
+    }
+
+    /// Registers `io` for `interest` with the current runtime.
+    pub fn new_with_interest(io: E, interest: Interest) -> io::Result<Self> {
+        let fd = io.as_raw_fd();
+        let res = context::with_core(|core| {
+            core.driver.register(fd, interest).map(|token| (token, core.shared.clone()))
+        });
+        match res {
+            Some(Ok((token, shared))) => Ok(PollEvented { io: Some(io), token, shared }),
+            Some(Err(e)) => Err(e),
+            None => Err(io::Error::other(context::NO_RUNTIME)),
+        }
+    }
+
+    /// The wrapped IO object.
+    pub fn get_ref(&self) -> &E {
+        self.io.as_ref().expect("PollEvented used after into_inner")
+    }
+
+    /// Deregisters and returns the IO object (still non-blocking). Must run on
+    /// the runtime's thread.
+    pub fn into_inner(mut self) -> io::Result<E> {
+        let io = self.io.take().expect("PollEvented used after into_inner");
+        let fd = io.as_raw_fd();
+        match context::with_runtime(self.shared.id, |core| core.driver.deregister(self.token, fd)) {
+            Some(res) => res.map(|()| io),
+            None => {
+                self.io = Some(io);
+                Err(wrong_runtime())
+            }
+        }
+    }
+
+    /// Polls for readiness matching `interest`, consuming one unit of the
+    /// task's cooperative budget when ready.
+    pub fn poll_ready(&self, cx: &mut Context<'_>, interest: Interest) -> Poll<io::Result<ReadyEvent>> {
+        ready!(coop::poll_proceed(cx));
+        context::with_runtime(self.shared.id, |core| core.driver.poll_ready(self.token, interest, cx))
+            .unwrap_or_else(|| Poll::Ready(Err(wrong_runtime())))
+    }
+
+    /// Waits until the resource is ready for `interest`.
+    pub async fn readiness(&self, interest: Interest) -> io::Result<ReadyEvent> {
+        std::future::poll_fn(|cx| self.poll_ready(cx, interest)).await
+    }
+
+    /// Forgets `ev`'s readiness unless a newer event arrived meanwhile.
+    pub fn clear_readiness(&self, ev: ReadyEvent) {
+        context::with_runtime(self.shared.id, |core| core.driver.clear_readiness(self.token, ev));
+    }
+
+    /// Counts a wakeup that found nothing to do (readiness said yes, the
+    /// operation said `WouldBlock`) and clears that readiness.
+    fn clear_spurious(&self, ev: ReadyEvent) {
+        context::with_runtime(self.shared.id, |core| {
+            Stats::bump(&core.stats.spurious);
+            core.driver.clear_readiness(self.token, ev)
+        });
+    }
+
+    /// Runs `f` when ready for `interest`; on `WouldBlock`, clears readiness
+    /// and waits again. For datagram sockets and other non-stream IO.
+    pub fn poll_io<R>(
+        &self,
+        cx: &mut Context<'_>,
+        interest: Interest,
+        mut f: impl FnMut(&E) -> io::Result<R>,
+    ) -> Poll<io::Result<R>> {
+        loop {
+            let ev = ready!(self.poll_ready(cx, interest))?;
+            match f(self.get_ref()) {
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => self.clear_spurious(ev),
+                res => return Poll::Ready(res),
+            }
+        }
+    }
+
+    /// Runs `f` once if the cached readiness allows it; returns `WouldBlock`
+    /// (and clears readiness) otherwise, as tokio's `try_io`.
+    pub fn try_io<R>(&self, interest: Interest, f: impl FnOnce(&E) -> io::Result<R>) -> io::Result<R> {
+        let ev = context::with_runtime(self.shared.id, |core| core.driver.readiness(self.token, interest))
+            .unwrap_or_else(|| Err(wrong_runtime()))?;
+        if ev.ready.is_empty() {
+            return Err(io::ErrorKind::WouldBlock.into());
+        }
+        let res = f(self.get_ref());
+        if matches!(&res, Err(e) if e.kind() == io::ErrorKind::WouldBlock) {
+            self.clear_readiness(ev);
+        }
+        res
+    }
+
+    /// Stream read. A short read (fewer bytes than asked, but not EOF) means
+    /// the socket's receive queue is empty, so readiness is cleared without
+    /// paying for a read that would only return `EAGAIN`; edge-triggered
+    /// epoll reports the next arrival. Only valid for stream sockets.
+    pub fn poll_read<'a>(&'a self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>>
+    where
+        &'a E: Read,
+    {
+        loop {
+            let ev = ready!(self.poll_ready(cx, Interest::READABLE))?;
+            match self.get_ref().read(buf) {
+                Ok(n) => {
+                    if n > 0 && n < buf.len() {
+                        self.clear_readiness(ev);
+                    }
+                    return Poll::Ready(Ok(n));
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => self.clear_spurious(ev),
+                Err(e) => return Poll::Ready(Err(e)),
+            }
+        }
+    }
+
+    /// Stream write. A short write means the send buffer is full, so
+    /// writable readiness is cleared right away.
+    pub fn poll_write<'a>(&'a self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>>
+    where
+        &'a E: Write,
+    {
+        loop {
+            let ev = ready!(self.poll_ready(cx, Interest::WRITABLE))?;
+            match self.get_ref().write(buf) {
+                Ok(n) => {
+                    if n > 0 && n < buf.len() {
+                        self.clear_readiness(ev);
+                    }
+                    return Poll::Ready(Ok(n));
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => self.clear_spurious(ev),
+                Err(e) => return Poll::Ready(Err(e)),
+            }
+        }
+    }
+
+    /// Vectored stream write, with the same short-write rule.
+    pub fn poll_write_vectored<'a>(
+        &'a self,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>>
+    where
+        &'a E: Write,
+    {
+        let total: usize = bufs.iter().map(|b| b.len()).sum();
+        loop {
+            let ev = ready!(self.poll_ready(cx, Interest::WRITABLE))?;
+            match self.get_ref().write_vectored(bufs) {
+                Ok(n) => {
+                    if n > 0 && n < total {
+                        self.clear_readiness(ev);
+                    }
+                    return Poll::Ready(Ok(n));
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => self.clear_spurious(ev),
+                Err(e) => return Poll::Ready(Err(e)),
+            }
+        }
+    }
+}
+
+impl<E: AsRawFd + Into<OwnedFd>> Drop for PollEvented<E> {
+    fn drop(&mut self) {
+        let Some(io) = self.io.take() else { return };
+        let fd: OwnedFd = io.into();
+        let raw = fd.as_raw_fd();
+        let done = context::with_runtime(self.shared.id, |core| {
+            let _ = core.driver.deregister(self.token, raw);
+        });
+        match done {
+            Some(()) => drop(fd),
+            // Not on the runtime's thread: it deregisters, then closes.
+            None => self.shared.release_remote(self.token, fd),
+        }
+    }
+}
+
+impl<E: AsRawFd + Into<OwnedFd>> AsRawFd for PollEvented<E> {
+    fn as_raw_fd(&self) -> RawFd {
+        self.get_ref().as_raw_fd()
+    }
+}
+
+impl<E: AsRawFd + AsFd + Into<OwnedFd>> AsFd for PollEvented<E> {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        self.get_ref().as_fd()
+    }
+}
+
+impl<E: AsRawFd + Into<OwnedFd> + fmt::Debug> fmt::Debug for PollEvented<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PollEvented").field("io", &self.io).finish()
+    }
+}

@@ -1,0 +1,80 @@
+//! `Builder`: configures and builds a [`Runtime`].
+
+use super::core::Core;
+use super::{Backend, Runtime, Shared};
+use crate::reactor::Driver;
+use crate::sys::Notifier;
+use std::io;
+use std::sync::Arc;
+
+/// Builds a [`Runtime`] (tokio's `runtime::Builder`, current-thread flavour only).
+///
+/// ```no_run
+/// let rt = mini_rt_runtime::runtime::Builder::new_current_thread()
+///     .enable_all()
+///     .backend(mini_rt_runtime::runtime::Backend::Poll)
+///     .build()?;
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Builder {
+    backend: Option<Backend>,
+    event_interval: u32,
+    max_blocking_threads: usize,
+}
+
+impl Builder {
+    /// A builder for the single-threaded runtime (the only flavour mini_rt has).
+    pub fn new_current_thread() -> Builder {
+        Builder { backend: None, event_interval: 61, max_blocking_threads: 64 }
+    }
+
+    /// Accepted for tokio compatibility: IO and timers are always enabled.
+    pub fn enable_all(&mut self) -> &mut Self {
+        self
+    }
+
+    /// Accepted for tokio compatibility: IO is always enabled.
+    pub fn enable_io(&mut self) -> &mut Self {
+        self
+    }
+
+    /// Accepted for tokio compatibility: timers are always enabled.
+    pub fn enable_time(&mut self) -> &mut Self {
+        self
+    }
+
+    /// Chooses the readiness multiplexer. Without this call the
+    /// `MINI_RT_BACKEND` environment variable decides, else `EpollEdge`.
+    pub fn backend(&mut self, backend: Backend) -> &mut Self {
+        self.backend = Some(backend);
+        self
+    }
+
+    /// How many tasks run between two non-blocking checks of the reactor
+    /// (default 61, as tokio's); lower is fairer to IO, higher is cheaper.
+    pub fn event_interval(&mut self, ticks: u32) -> &mut Self {
+        self.event_interval = ticks.max(1);
+        self
+    }
+
+    /// The most threads `spawn_blocking` may start (default 64).
+    pub fn max_blocking_threads(&mut self, n: usize) -> &mut Self {
+        self.max_blocking_threads = n.max(1);
+        self
+    }
+
+    /// Builds the runtime. Fails if the backend cannot be created, or if
+    /// `MINI_RT_BACKEND` names no backend (the error lists the valid names).
+    pub fn build(&mut self) -> io::Result<Runtime> {
+        let backend = match self.backend {
+            Some(b) => b,
+            None => Backend::from_env()?.unwrap_or_default(),
+        };
+        let notifier = Notifier::new()?;
+        let driver = Driver::new(backend, notifier.fd())?;
+        let shared = Arc::new(Shared::new(backend, notifier, self.max_blocking_threads));
+        let core = Core::new(shared.clone(), driver, self.event_interval);
+        Ok(Runtime::from_parts(shared, Box::new(core)))
+    }
+}

@@ -1,0 +1,162 @@
+//! The runtime thread's half: the run queue, the reactor/timer driver, and
+//! the scheduler loop that `block_on` runs.
+
+use super::{RuntimeStats, Shared};
+use crate::reactor::Driver;
+use crate::task::{coop, LocalTasks};
+use std::cell::Cell;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering::*};
+use std::sync::Arc;
+use std::task::{Context, Poll, Wake, Waker};
+use std::time::Duration;
+
+pub(crate) struct Core {
+    pub(crate) shared: Arc<Shared>,
+    pub(crate) tasks: LocalTasks,
+    pub(crate) driver: Driver,
+    pub(crate) stats: Stats,
+    event_interval: u32,
+}
+
+/// Counters kept on the runtime thread (plain cells: no atomics on hot paths),
+/// published to `Shared::stats` each time the loop parks.
+#[derive(Default)]
+pub(crate) struct Stats {
+    pub(crate) polls: Cell<u64>,
+    pub(crate) parks: Cell<u64>,
+    pub(crate) events: Cell<u64>,
+    pub(crate) wakeups: Cell<u64>,
+    pub(crate) spurious: Cell<u64>,
+}
+
+impl Stats {
+    pub(crate) fn bump(c: &Cell<u64>) {
+        c.set(c.get() + 1);
+    }
+}
+
+/// The `block_on` future's waker: a flag, plus an unpark when set from
+/// another thread.
+struct MainWaker {
+    woken: AtomicBool,
+    shared: Arc<Shared>,
+}
+
+impl Wake for MainWaker {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.woken.store(true, Release);
+        if crate::context::with_runtime(self.shared.id, |_| ()).is_none() {
+            self.shared.unpark();
+        }
+    }
+}
+
+impl Core {
+    pub(crate) fn new(shared: Arc<Shared>, driver: Driver, event_interval: u32) -> Core {
+        Core {
+            shared,
+            tasks: LocalTasks::new(),
+            driver,
+            stats: Stats::default(),
+            event_interval: event_interval.max(1),
+        }
+    }
+
+    /// The scheduler loop: poll `fut` when woken, run queued tasks, and turn
+    /// the driver (non-blocking every `event_interval` tasks, blocking when
+    /// idle) until `fut` completes.
+    pub(crate) fn block_on<F: Future>(&self, fut: Pin<&mut F>) -> F::Output {
+        let mut fut = fut;
+        let main = Arc::new(MainWaker { woken: AtomicBool::new(true), shared: self.shared.clone() });
+        let waker = Waker::from(main.clone());
+        let mut cx = Context::from_waker(&waker);
+        loop {
+            if main.woken.swap(false, Acquire) {
+                if let Poll::Ready(v) = coop::with_budget(|| fut.as_mut().poll(&mut cx)) {
+                    return v;
+                }
+            }
+            let mut ran = 0;
+            while ran < self.event_interval {
+                let Some(task) = self.next_task() else { break };
+                if self.tasks.run(task) {
+                    Stats::bump(&self.stats.polls);
+                }
+                ran += 1;
+                if main.woken.load(Relaxed) {
+                    break;
+                }
+            }
+            let busy = ran == self.event_interval || !self.tasks.is_empty() || main.woken.load(Acquire);
+            self.turn(if busy { Some(Duration::ZERO) } else { None });
+        }
+    }
+
+    fn next_task(&self) -> Option<crate::task::RawTask> {
+        if let Some(t) = self.tasks.pop() {
+            return Some(t);
+        }
+        self.absorb_remote();
+        self.tasks.pop()
+    }
+
+    /// Moves remote work (wakes and spawns from other threads, registrations
+    /// released on other threads) into the local structures.
+    fn absorb_remote(&self) {
+        if let Some(remote) = self.shared.take_remote() {
+            for t in remote.tasks {
+                self.tasks.push(t);
+            }
+            for (token, fd) in remote.released {
+                self.driver.deregister_token(token, &fd);
+            }
+        }
+    }
+
+    /// Waits for IO or timers: `Some(ZERO)` polls without blocking, `None`
+    /// blocks until the nearest timer (or forever if there is none).
+    pub(crate) fn turn(&self, max_wait: Option<Duration>) {
+        let mut wait = max_wait;
+        let parked = wait != Some(Duration::ZERO) && self.shared.try_park();
+        if !parked {
+            wait = Some(Duration::ZERO);
+        }
+        Stats::bump(&self.stats.parks);
+        if parked {
+            self.publish_stats();
+        }
+        self.driver.turn(wait, &self.shared, &self.stats);
+        // Also consumes a NOTIFIED that made `try_park` fail or that arrived
+        // while we were not parked; remote work is absorbed right after.
+        self.shared.unparked();
+        self.absorb_remote();
+    }
+
+    pub(crate) fn snapshot_stats(&self) -> RuntimeStats {
+        RuntimeStats {
+            polls: self.stats.polls.get(),
+            parks: self.stats.parks.get(),
+            events: self.stats.events.get(),
+            wakeups: self.stats.wakeups.get(),
+            spurious_wakeups: self.stats.spurious.get(),
+            registrations: self.driver.registrations() as u64,
+            timers: self.driver.timers() as u64,
+            tasks: self.tasks.owned_len() as u64,
+        }
+    }
+
+    fn publish_stats(&self) {
+        *self.shared.stats.lock() = self.snapshot_stats();
+    }
+
+    /// Runtime drop: drop every task here, then every registration and timer.
+    pub(crate) fn shutdown(&self, remote: Vec<crate::task::RawTask>) {
+        self.tasks.shutdown_all(remote);
+        self.driver.shutdown();
+    }
+}

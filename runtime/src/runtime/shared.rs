@@ -1,0 +1,170 @@
+//! The thread-safe half of a runtime: what wakers, handles and other threads
+//! reach through an `Arc`: the remote run queue and the coalesced wake-up.
+
+use crate::sys::Notifier;
+use crate::task::RawTask;
+use crate::task::blocking::Pool;
+use crate::sys::Backend;
+use parking_lot::Mutex;
+use std::os::fd::OwnedFd;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering::*};
+
+/// The runtime thread is polling tasks; it checks for remote work before parking.
+const RUNNING: u8 = 0;
+/// The runtime thread is (about to be) blocked in the backend's wait.
+const PARKED: u8 = 1;
+/// Someone queued remote work since the runtime last looked.
+const NOTIFIED: u8 = 2;
+
+static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+
+pub(crate) struct Shared {
+    /// Unique per runtime; ties registrations, timers and tasks to their runtime.
+    pub(crate) id: u64,
+    pub(crate) backend: Backend,
+    remote: Mutex<Remote>,
+    remote_pending: AtomicBool,
+    park: AtomicU8,
+    /// Taken (closing the eventfd) when the runtime is dropped.
+    notifier: Mutex<Option<Notifier>>,
+    pub(crate) blocking: Pool,
+    pub(crate) stats: Mutex<crate::runtime::RuntimeStats>,
+}
+
+/// Work handed to the runtime thread by other threads.
+#[derive(Default)]
+pub(crate) struct Remote {
+    pub(crate) tasks: Vec<RawTask>,
+    /// Registrations dropped on other threads: (token, fd) to deregister, then close.
+    pub(crate) released: Vec<(u64, OwnedFd)>,
+    closed: bool,
+}
+
+impl Shared {
+    pub(crate) fn new(backend: Backend, notifier: Notifier, max_blocking: usize) -> Shared {
+        Shared {
+            id: NEXT_ID.fetch_add(1, Relaxed),
+            backend,
+            remote: Mutex::new(Remote::default()),
+            remote_pending: AtomicBool::new(false),
+            park: AtomicU8::new(RUNNING),
+            notifier: Mutex::new(Some(notifier)),
+            blocking: Pool::new(max_blocking),
+            stats: Mutex::new(Default::default()),
+        }
+    }
+
+    /// Queues a notified task on its runtime: the local queue when called on
+    /// the thread running that runtime, else the remote queue.
+    pub(crate) fn schedule(task: RawTask) {
+        let id = task.header().shared.id;
+        let mut task = Some(task);
+        crate::context::with_runtime(id, |core| {
+            if let Some(t) = task.take() {
+                core.tasks.push(t);
+            }
+        });
+        if let Some(task) = task {
+            let shared = task.header().shared.clone();
+            shared.push_remote(task);
+        }
+    }
+
+    /// Queues a task from another thread. After the runtime closed, the task
+    /// reference is dropped instead (its future was already dropped, or, for a
+    /// never-adopted `Send` task, is shut down here).
+    pub(crate) fn push_remote(&self, task: RawTask) {
+        let mut remote = self.remote.lock();
+        if remote.closed {
+            drop(remote);
+            if task.header().owned_index.load(Relaxed) == crate::task::UNOWNED {
+                task.shutdown();
+            }
+            return;
+        }
+        remote.tasks.push(task);
+        drop(remote);
+        self.remote_pending.store(true, Release);
+        self.unpark();
+    }
+
+    /// Hands an fd whose owner was dropped on another thread to the runtime,
+    /// which deregisters it and then closes it.
+    pub(crate) fn release_remote(&self, token: u64, fd: OwnedFd) {
+        let mut remote = self.remote.lock();
+        if remote.closed {
+            return; // dropping `fd` closes it; the backend is gone already
+        }
+        remote.released.push((token, fd));
+        drop(remote);
+        self.remote_pending.store(true, Release);
+        self.unpark();
+    }
+
+    /// Makes sure the runtime thread looks at its queues soon: if it is parked
+    /// in the backend, write the eventfd (once: later calls see NOTIFIED).
+    pub(crate) fn unpark(&self) {
+        if self.park.swap(NOTIFIED, AcqRel) == PARKED {
+            if let Some(n) = self.notifier.lock().as_ref() {
+                let _ = n.notify();
+            }
+        }
+    }
+
+    /// Runtime thread: try to announce it is going to block. Returns false if
+    /// a notification arrived, in which case it must not block.
+    pub(crate) fn try_park(&self) -> bool {
+        self.park.compare_exchange(RUNNING, PARKED, AcqRel, Acquire).is_ok()
+    }
+
+    /// Runtime thread: back from the backend's wait (or from a failed `try_park`).
+    pub(crate) fn unparked(&self) {
+        // A swap, not a store: reading a NOTIFIED synchronises with the
+        // notifier, so the remote work it announced is visible to us.
+        self.park.swap(RUNNING, AcqRel);
+    }
+
+    /// Runtime thread: take remote work, if any was announced.
+    pub(crate) fn take_remote(&self) -> Option<Remote> {
+        if !self.remote_pending.swap(false, Acquire) {
+            return None;
+        }
+        let mut remote = self.remote.lock();
+        Some(Remote {
+            tasks: std::mem::take(&mut remote.tasks),
+            released: std::mem::take(&mut remote.released),
+            closed: remote.closed,
+        })
+    }
+
+    /// Runtime thread, on eventfd readiness: reset the counter.
+    pub(crate) fn drain_notifier(&self) {
+        if let Some(n) = self.notifier.lock().as_ref() {
+            n.drain();
+        }
+    }
+
+    pub(crate) fn notifier_fd(&self) -> Option<std::os::fd::RawFd> {
+        self.notifier.lock().as_ref().map(|n| n.fd())
+    }
+
+    /// Runtime drop: refuse further remote work and release the eventfd.
+    /// Returns what was still queued.
+    pub(crate) fn close(&self) -> Remote {
+        let mut remote = self.remote.lock();
+        remote.closed = true;
+        let left = Remote {
+            tasks: std::mem::take(&mut remote.tasks),
+            released: std::mem::take(&mut remote.released),
+            closed: true,
+        };
+        drop(remote);
+        self.notifier.lock().take();
+        self.blocking.shutdown();
+        left
+    }
+
+    pub(crate) fn is_closed(&self) -> bool {
+        self.remote.lock().closed
+    }
+}

@@ -1,0 +1,146 @@
+//! The runtime thread's task bookkeeping: the local run queue and the set of
+//! owned (live) tasks, plus the thread binding that makes `!Send` tasks sound.
+
+use super::raw::{Polled, RawTask};
+use slab::Slab;
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::sync::atomic::Ordering::Relaxed;
+use std::thread::{self, ThreadId};
+
+/// Not-yet-owned marker in `Header::owned_index`.
+pub(crate) const UNOWNED: usize = usize::MAX;
+
+pub(crate) struct LocalTasks {
+    queue: RefCell<VecDeque<RawTask>>,
+    owned: RefCell<Slab<RawTask>>,
+    /// Live tasks spawned with `spawn`/`spawn_local` (possibly `!Send`).
+    local_count: Cell<usize>,
+    /// The thread those tasks belong to, while there are any.
+    owner: Cell<Option<ThreadId>>,
+}
+
+impl LocalTasks {
+    pub(crate) fn new() -> LocalTasks {
+        LocalTasks {
+            queue: RefCell::new(VecDeque::with_capacity(256)),
+            owned: RefCell::new(Slab::with_capacity(256)),
+            local_count: Cell::new(0),
+            owner: Cell::new(None),
+        }
+    }
+
+    /// Panics unless the current thread may poll and drop these tasks: once a
+    /// possibly-`!Send` task lives in the runtime, only its thread may run it.
+    pub(crate) fn check_thread(&self) {
+        if let Some(owner) = self.owner.get().filter(|_| self.is_wrong_thread()) {
+            {
+                panic!(
+                    "mini_rt runtime used from the wrong thread: it holds tasks spawned on \
+                     thread {owner:?}, which may be !Send and can only run there \
+                     (current thread: {:?})",
+                    thread::current().id()
+                );
+            }
+        }
+    }
+
+    /// Whether the current thread must not poll or drop these tasks.
+    pub(crate) fn is_wrong_thread(&self) -> bool {
+        self.local_count.get() > 0 && self.owner.get().is_some_and(|o| o != thread::current().id())
+    }
+
+    /// Adopts a task into the owned set (taking one more reference).
+    pub(crate) fn adopt(&self, task: &RawTask) {
+        let header = task.header();
+        debug_assert_eq!(header.owned_index.load(Relaxed), UNOWNED);
+        let idx = self.owned.borrow_mut().insert(task.clone_ref());
+        header.owned_index.store(idx, Relaxed);
+        if header.local {
+            if self.local_count.get() == 0 {
+                self.owner.set(Some(thread::current().id()));
+            }
+            self.local_count.set(self.local_count.get() + 1);
+        }
+    }
+
+    pub(crate) fn push(&self, task: RawTask) {
+        self.queue.borrow_mut().push_back(task);
+    }
+
+    pub(crate) fn pop(&self) -> Option<RawTask> {
+        self.queue.borrow_mut().pop_front()
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.queue.borrow().is_empty()
+    }
+
+    pub(crate) fn owned_len(&self) -> usize {
+        self.owned.borrow().len()
+    }
+
+    /// Polls a popped task and does the bookkeeping its result asks for.
+    /// Returns whether it was really polled (not a stale entry).
+    pub(crate) fn run(&self, task: RawTask) -> bool {
+        if task.header().owned_index.load(Relaxed) == UNOWNED {
+            // Spawned from another thread through a Handle: adopt it now.
+            self.adopt(&task);
+        }
+        match task.poll() {
+            Polled::Idle => true,
+            Polled::Requeue => {
+                // `poll` counted a new reference for the re-queued entry; ours
+                // is the old entry's, dropped at the end of this function.
+                // SAFETY: `Polled::Requeue` means the transition counted it.
+                self.push(unsafe { task.clone_counted() });
+                true
+            }
+            Polled::Complete => {
+                self.release(&task);
+                true
+            }
+            Polled::Stale => false,
+        }
+    }
+
+    fn release(&self, task: &RawTask) {
+        let header = task.header();
+        let idx = header.owned_index.swap(UNOWNED, Relaxed);
+        if idx == UNOWNED {
+            return;
+        }
+        let owned = self.owned.borrow_mut().try_remove(idx);
+        if header.local {
+            self.local_count.set(self.local_count.get() - 1);
+        }
+        drop(owned);
+    }
+
+    /// Shuts every task down: drops all futures (on this thread) and all
+    /// queue entries. Futures dropped here may wake or spawn others, so loop
+    /// until nothing is left.
+    pub(crate) fn shutdown_all(&self, remote: Vec<RawTask>) {
+        let mut remote = remote;
+        loop {
+            let queued: Vec<RawTask> =
+                self.queue.borrow_mut().drain(..).chain(std::mem::take(&mut remote)).collect();
+            for t in &queued {
+                if t.header().owned_index.load(Relaxed) == UNOWNED {
+                    // Never adopted: shut it down directly.
+                    t.shutdown();
+                }
+            }
+            drop(queued);
+            let owned: Vec<RawTask> = self.owned.borrow().iter().map(|(_, t)| t.clone_ref()).collect();
+            if owned.is_empty() && self.queue.borrow().is_empty() {
+                break;
+            }
+            for task in owned {
+                task.shutdown();
+                self.release(&task);
+            }
+        }
+        self.owner.set(None);
+    }
+}

@@ -1,0 +1,463 @@
+//! The task cell and every raw-pointer operation on it.
+//!
+//! A task is one heap allocation: `Cell<F> { header, stage, join_waker }`, with
+//! the header first (`repr(C)`) so a `NonNull<Header>` can be cast back to the
+//! cell by the type-erased functions in the vtable. The stage holds the
+//! future, then its output, then nothing; only the runtime thread touches the
+//! future (polls and drops it), which is what makes `!Send` futures sound even
+//! though wakers and join handles are `Send`.
+
+use super::state::{self, Idle, Notify, State};
+use super::{coop, JoinError};
+use crate::runtime::Shared;
+use std::any::Any;
+use std::cell::UnsafeCell;
+use std::future::Future;
+use std::mem::ManuallyDrop;
+use std::panic::{self, AssertUnwindSafe};
+use std::pin::Pin;
+use std::ptr::NonNull;
+use std::sync::atomic::AtomicUsize;
+use std::sync::Arc;
+use std::task::{Context, Poll, RawWaker, RawWakerVTable, Waker};
+
+pub(crate) struct Header {
+    pub(super) state: State,
+    vtable: &'static Vtable,
+    /// Where wakes are delivered.
+    pub(crate) shared: Arc<Shared>,
+    /// Index in the runtime's owned-task slab (runtime thread only).
+    pub(crate) owned_index: AtomicUsize,
+    /// Spawned with `spawn` (may be `!Send`): pins the runtime to its thread.
+    pub(crate) local: bool,
+}
+
+struct Vtable {
+    poll: unsafe fn(NonNull<Header>) -> Polled,
+    shutdown: unsafe fn(NonNull<Header>),
+    try_read_output: unsafe fn(NonNull<Header>, *mut (), &Waker),
+    drop_join_handle: unsafe fn(NonNull<Header>),
+    dealloc: unsafe fn(NonNull<Header>),
+}
+
+enum Stage<F: Future> {
+    Running(F),
+    Finished(Result<F::Output, JoinError>),
+    Consumed,
+}
+
+#[repr(C)]
+struct Cell<F: Future> {
+    header: Header,
+    stage: UnsafeCell<Stage<F>>,
+    join_waker: UnsafeCell<Option<Waker>>,
+}
+
+/// What the runner must do after polling a task.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Polled {
+    /// Parked: nothing to do.
+    Idle,
+    /// Woken during its poll: push it to the back of the queue.
+    Requeue,
+    /// Finished (output stored, or cancelled/panicked): release its owned entry.
+    Complete,
+    /// Already completed before this poll (shut down while queued).
+    Stale,
+}
+
+/// An owned reference to a task (one count of the refcount).
+pub(crate) struct RawTask {
+    ptr: NonNull<Header>,
+}
+
+// SAFETY: a RawTask is a counted reference to a cell whose shared parts
+// (state, shared, owned_index) are thread-safe. The future inside is only
+// polled or dropped through `poll`/`shutdown`, which the runtime calls on its
+// own thread (enforced by `super::list::LocalTasks`).
+unsafe impl Send for RawTask {}
+// SAFETY: as above; `&RawTask` only exposes the thread-safe header.
+unsafe impl Sync for RawTask {}
+
+impl RawTask {
+    /// Allocates a task holding `future`, with `refs` references, all owned
+    /// by the returned value(s) the caller creates with [`RawTask::from_raw_ref`].
+    pub(crate) fn allocate<F>(future: F, shared: Arc<Shared>, local: bool, refs: usize) -> NonNull<Header>
+    where
+        F: Future + 'static,
+        F::Output: 'static,
+    {
+        let cell = Box::new(Cell {
+            header: Header {
+                state: State::new(refs),
+                vtable: vtable::<F>(),
+                shared,
+                owned_index: AtomicUsize::new(usize::MAX),
+                local,
+            },
+            stage: UnsafeCell::new(Stage::Running(future)),
+            join_waker: UnsafeCell::new(None),
+        });
+        NonNull::from(Box::leak(cell)).cast()
+    }
+
+    /// Wraps one reference already counted in the state.
+    ///
+    /// # Safety
+    /// `ptr` must come from [`RawTask::allocate`] and the caller must own one
+    /// uncounted-for reference of it.
+    pub(super) unsafe fn from_raw_ref(ptr: NonNull<Header>) -> RawTask {
+        RawTask { ptr }
+    }
+
+    pub(crate) fn header(&self) -> &Header {
+        // SAFETY: we hold a reference, so the cell is alive.
+        unsafe { self.ptr.as_ref() }
+    }
+
+    /// Polls the task once. Runtime thread only.
+    pub(crate) fn poll(&self) -> Polled {
+        // SAFETY: the cell is alive; the vtable matches its type.
+        unsafe { (self.header().vtable.poll)(self.ptr) }
+    }
+
+    /// Drops the future and completes the task as cancelled. Runtime thread only.
+    pub(crate) fn shutdown(&self) {
+        // SAFETY: the cell is alive; the vtable matches its type.
+        unsafe { (self.header().vtable.shutdown)(self.ptr) }
+    }
+
+    /// Takes one more reference.
+    pub(crate) fn clone_ref(&self) -> RawTask {
+        self.header().state.ref_inc();
+        RawTask { ptr: self.ptr }
+    }
+
+    /// A second handle for a reference some state transition already counted.
+    ///
+    /// # Safety
+    /// The caller must own one counted reference not yet wrapped in a `RawTask`.
+    pub(super) unsafe fn clone_counted(&self) -> RawTask {
+        RawTask { ptr: self.ptr }
+    }
+}
+
+impl Drop for RawTask {
+    fn drop(&mut self) {
+        // SAFETY: we own one reference.
+        unsafe { drop_ref(self.ptr) }
+    }
+}
+
+/// Drops one reference, deallocating on the last.
+///
+/// # Safety
+/// The caller owns one counted reference to a live cell.
+pub(super) unsafe fn drop_ref(ptr: NonNull<Header>) {
+    // SAFETY: alive while we hold our reference.
+    let header = unsafe { ptr.as_ref() };
+    if header.state.ref_dec() {
+        // SAFETY: that was the last reference.
+        unsafe { (header.vtable.dealloc)(ptr) }
+    }
+}
+
+fn vtable<F: Future + 'static>() -> &'static Vtable {
+    &Vtable {
+        poll: poll::<F>,
+        shutdown: shutdown::<F>,
+        try_read_output: try_read_output::<F>,
+        drop_join_handle: drop_join_handle::<F>,
+        dealloc: dealloc::<F>,
+    }
+}
+
+/// # Safety (for all the typed functions below)
+/// `ptr` points to a live `Cell<F>` of exactly this `F`.
+unsafe fn cell<'a, F: Future>(ptr: NonNull<Header>) -> &'a Cell<F> {
+    // SAFETY: Header is the first field of the repr(C) Cell<F>.
+    unsafe { ptr.cast::<Cell<F>>().as_ref() }
+}
+
+unsafe fn poll<F: Future>(ptr: NonNull<Header>) -> Polled {
+    // SAFETY: see `cell`.
+    let cell = unsafe { cell::<F>(ptr) };
+    let cancelled = match cell.header.state.transition_to_running() {
+        None => return Polled::Stale,
+        Some(c) => c,
+    };
+    if cancelled {
+        // SAFETY: RUNNING is set: we have exclusive access to the stage.
+        unsafe { cancel(cell, JoinError::cancelled()) };
+        return Polled::Complete;
+    }
+    // SAFETY: the waker borrows our queue entry's reference; ManuallyDrop keeps
+    // it from being released when this temporary goes away.
+    let waker = ManuallyDrop::new(unsafe { Waker::from_raw(raw_waker(ptr)) });
+    let mut cx = Context::from_waker(&waker);
+    let res = coop::with_budget(|| {
+        panic::catch_unwind(AssertUnwindSafe(|| {
+            // SAFETY: RUNNING is set, so only this thread touches the stage; the
+            // future never moves (it lives in the heap cell until dropped in place).
+            match unsafe { &mut *cell.stage.get() } {
+                Stage::Running(fut) => unsafe { Pin::new_unchecked(fut) }.poll(&mut cx),
+                _ => unreachable!("polled a task whose future is gone"),
+            }
+        }))
+    });
+    match res {
+        Ok(Poll::Pending) => match cell.header.state.transition_to_idle() {
+            Idle::Ok => Polled::Idle,
+            Idle::Notified => Polled::Requeue,
+            Idle::Cancelled => {
+                // SAFETY: still RUNNING.
+                unsafe { cancel(cell, JoinError::cancelled()) };
+                Polled::Complete
+            }
+        },
+        Ok(Poll::Ready(out)) => {
+            // SAFETY: still RUNNING; dropping the finished future may panic.
+            unsafe { store_output(cell, Ok(out)) };
+            Polled::Complete
+        }
+        Err(payload) => {
+            // SAFETY: still RUNNING.
+            unsafe { cancel(cell, JoinError::panic(payload)) };
+            Polled::Complete
+        }
+    }
+}
+
+/// Drops the future (catching a panic in its drop) and completes with `err`.
+///
+/// # Safety
+/// RUNNING is set by this thread.
+unsafe fn cancel<F: Future>(cell: &Cell<F>, err: JoinError) {
+    // SAFETY: exclusive access while RUNNING.
+    let dropped = panic::catch_unwind(AssertUnwindSafe(|| unsafe {
+        *cell.stage.get() = Stage::Consumed;
+    }));
+    let err = match dropped {
+        Err(payload) if !err.is_panic() => JoinError::panic(payload),
+        _ => err,
+    };
+    // SAFETY: still RUNNING.
+    unsafe { store_output(cell, Err(err)) }
+}
+
+/// # Safety
+/// RUNNING is set by this thread.
+unsafe fn store_output<F: Future>(cell: &Cell<F>, out: Result<F::Output, JoinError>) {
+    // Replacing the stage drops the future (if still there); a panic in its
+    // drop turns the result into a panic error.
+    // SAFETY: exclusive access while RUNNING.
+    let res = panic::catch_unwind(AssertUnwindSafe(|| unsafe {
+        *cell.stage.get() = Stage::Consumed;
+    }));
+    let out = match res {
+        Ok(()) => out,
+        Err(payload) => Err(JoinError::panic(payload)),
+    };
+    // SAFETY: as above.
+    unsafe { *cell.stage.get() = Stage::Finished(out) };
+    complete(cell);
+}
+
+fn complete<F: Future>(cell: &Cell<F>) {
+    let snapshot = cell.header.state.transition_to_complete();
+    if snapshot & state::JOIN_INTEREST == 0 {
+        // Nobody will read the output: drop it here, on the runtime thread.
+        // SAFETY: COMPLETE without JOIN_INTEREST: the stage is ours.
+        let _ = panic::catch_unwind(AssertUnwindSafe(|| unsafe {
+            *cell.stage.get() = Stage::Consumed;
+        }));
+    } else if snapshot & state::JOIN_WAKER != 0 {
+        // SAFETY: JOIN_WAKER set: the slot is initialised and the handle won't
+        // write it until we unset the bit.
+        if let Some(w) = unsafe { &*cell.join_waker.get() } {
+            w.wake_by_ref();
+        }
+        let after = cell.header.state.unset_waker_after_complete();
+        if after & state::JOIN_INTEREST == 0 {
+            // The handle was dropped meanwhile and left the waker to us.
+            // SAFETY: the handle is gone; nobody else touches the slot.
+            unsafe { *cell.join_waker.get() = None };
+        }
+    }
+}
+
+unsafe fn shutdown<F: Future>(ptr: NonNull<Header>) {
+    // SAFETY: see `cell`.
+    let cell = unsafe { cell::<F>(ptr) };
+    if cell.header.state.transition_to_shutdown() {
+        // SAFETY: we set RUNNING.
+        unsafe { cancel(cell, JoinError::cancelled()) };
+    }
+}
+
+unsafe fn try_read_output<F: Future>(ptr: NonNull<Header>, dst: *mut (), waker: &Waker) {
+    // SAFETY: see `cell`.
+    let cell = unsafe { cell::<F>(ptr) };
+    // SAFETY: the JoinHandle<F::Output> passes a `*mut Poll<Result<F::Output, JoinError>>`.
+    let dst = unsafe { &mut *dst.cast::<Poll<Result<F::Output, JoinError>>>() };
+    let s = cell.header.state.load();
+    if s & state::COMPLETE == 0 {
+        let registered = if s & state::JOIN_WAKER == 0 {
+            // SAFETY: JOIN_WAKER unset: the slot is the handle's to write.
+            unsafe { set_join_waker(cell, waker) }
+        } else {
+            // SAFETY: JOIN_WAKER set: reading is shared with the runner.
+            let same = unsafe { &*cell.join_waker.get() }
+                .as_ref()
+                .is_some_and(|w| w.will_wake(waker));
+            if same {
+                return;
+            }
+            match cell.header.state.unset_join_waker() {
+                // SAFETY: we just took the slot back.
+                Ok(_) => unsafe { set_join_waker(cell, waker) },
+                Err(_) => false,
+            }
+        };
+        if registered {
+            return;
+        }
+    }
+    // COMPLETE: the output is ours (JOIN_INTEREST is still held by the caller).
+    // SAFETY: the runner no longer touches the stage after COMPLETE.
+    let stage = unsafe { std::mem::replace(&mut *cell.stage.get(), Stage::Consumed) };
+    match stage {
+        Stage::Finished(out) => *dst = Poll::Ready(out),
+        _ => panic!("JoinHandle polled after completion"),
+    }
+}
+
+/// Writes the waker and publishes it. Returns false if the task completed first.
+///
+/// # Safety
+/// JOIN_WAKER must be unset and owned by the caller (the join handle).
+unsafe fn set_join_waker<F: Future>(cell: &Cell<F>, waker: &Waker) -> bool {
+    // SAFETY: per the contract, nobody else reads or writes the slot now.
+    unsafe { *cell.join_waker.get() = Some(waker.clone()) };
+    if cell.header.state.set_join_waker().is_ok() {
+        true
+    } else {
+        // SAFETY: still ours: the bit was never published.
+        unsafe { *cell.join_waker.get() = None };
+        false
+    }
+}
+
+unsafe fn drop_join_handle<F: Future>(ptr: NonNull<Header>) {
+    // SAFETY: see `cell`.
+    let cell = unsafe { cell::<F>(ptr) };
+    let (drop_output, drop_waker) = cell.header.state.transition_to_join_handle_dropped();
+    if drop_output {
+        // SAFETY: COMPLETE and the handle still held interest: the output is ours.
+        let _ = panic::catch_unwind(AssertUnwindSafe(|| unsafe {
+            *cell.stage.get() = Stage::Consumed;
+        }));
+    }
+    if drop_waker {
+        // SAFETY: JOIN_WAKER is unset: the slot is ours.
+        unsafe { *cell.join_waker.get() = None };
+    }
+    // SAFETY: the handle owned one reference.
+    unsafe { drop_ref(ptr) }
+}
+
+unsafe fn dealloc<F: Future>(ptr: NonNull<Header>) {
+    // SAFETY: the last reference is gone; the cell came from Box::leak.
+    let cell = unsafe { Box::from_raw(ptr.cast::<Cell<F>>().as_ptr()) };
+    debug_assert!(
+        !matches!(unsafe { &*cell.stage.get() }, Stage::Running(_)),
+        "a task's future must be dropped by the runtime, not by its last reference"
+    );
+    drop(cell);
+}
+
+// ---- the join handle's entry points ----
+
+/// Reads the output into `dst` (a `Poll<Result<T, JoinError>>`) or registers `waker`.
+///
+/// # Safety
+/// `ptr` is a live task whose output type is `T`, `dst` points to a
+/// `Poll<Result<T, JoinError>>`, and the caller is its join handle.
+pub(super) unsafe fn join_try_read(ptr: NonNull<Header>, dst: *mut (), waker: &Waker) {
+    // SAFETY: forwarded contract.
+    unsafe { (ptr.as_ref().vtable.try_read_output)(ptr, dst, waker) }
+}
+
+/// # Safety
+/// The caller is the task's join handle, giving up its reference.
+pub(super) unsafe fn join_drop(ptr: NonNull<Header>) {
+    // SAFETY: forwarded contract.
+    unsafe { (ptr.as_ref().vtable.drop_join_handle)(ptr) }
+}
+
+/// Aborts the task from any thread.
+///
+/// # Safety
+/// `ptr` is a live task (the caller holds a reference).
+pub(super) unsafe fn remote_abort(ptr: NonNull<Header>) {
+    // SAFETY: alive per the contract.
+    let header = unsafe { ptr.as_ref() };
+    if header.state.transition_to_notified_and_cancel() == Notify::Submit {
+        // SAFETY: the transition counted a reference for the queue entry.
+        schedule(unsafe { RawTask::from_raw_ref(ptr) });
+    }
+}
+
+/// Payload of a panic converted for `JoinError`.
+pub(super) type Payload = Box<dyn Any + Send + 'static>;
+
+// ---- wakers ----
+
+static WAKER_VTABLE: RawWakerVTable =
+    RawWakerVTable::new(waker_clone, waker_wake, waker_wake_by_ref, waker_drop);
+
+fn raw_waker(ptr: NonNull<Header>) -> RawWaker {
+    RawWaker::new(ptr.as_ptr() as *const (), &WAKER_VTABLE)
+}
+
+unsafe fn waker_clone(data: *const ()) -> RawWaker {
+    // SAFETY: `data` is the header of a live task (the waker holds a reference).
+    let header = unsafe { &*(data as *const Header) };
+    header.state.ref_inc();
+    RawWaker::new(data, &WAKER_VTABLE)
+}
+
+unsafe fn waker_wake(data: *const ()) {
+    // SAFETY: non-null header of a task this waker holds a reference to.
+    let ptr = unsafe { NonNull::new_unchecked(data as *mut Header) };
+    // SAFETY: alive while we hold the reference.
+    let header = unsafe { ptr.as_ref() };
+    match header.state.transition_to_notified_by_val() {
+        // SAFETY: our reference moves into the queue entry.
+        Notify::Submit => schedule(unsafe { RawTask::from_raw_ref(ptr) }),
+        // SAFETY: we own the reference and drop it.
+        Notify::DoNothing => unsafe { drop_ref(ptr) },
+    }
+}
+
+unsafe fn waker_wake_by_ref(data: *const ()) {
+    // SAFETY: non-null header of a task this waker holds a reference to.
+    let ptr = unsafe { NonNull::new_unchecked(data as *mut Header) };
+    // SAFETY: alive while the waker lives.
+    let header = unsafe { ptr.as_ref() };
+    if header.state.transition_to_notified_by_ref() == Notify::Submit {
+        // SAFETY: the transition counted a new reference for the entry.
+        schedule(unsafe { RawTask::from_raw_ref(ptr) });
+    }
+}
+
+unsafe fn waker_drop(data: *const ()) {
+    // SAFETY: the waker owned one reference to a live task.
+    unsafe { drop_ref(NonNull::new_unchecked(data as *mut Header)) }
+}
+
+/// Hands a notified task to its runtime: the local queue when called on the
+/// runtime's thread, else the locked remote queue plus a coalesced wake.
+fn schedule(task: RawTask) {
+    Shared::schedule(task);
+}

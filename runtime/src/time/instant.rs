@@ -1,0 +1,119 @@
+//! `Instant`: a point in time, tokio-compatible (a thin wrapper over std's).
+
+use std::fmt;
+use std::ops::{Add, AddAssign, Sub, SubAssign};
+use std::time::Duration;
+
+/// A measurement of a monotonically non-decreasing clock, as `tokio::time::Instant`.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Instant {
+    std: std::time::Instant,
+}
+
+impl Instant {
+    /// The current time.
+    pub fn now() -> Instant {
+        Instant { std: std::time::Instant::now() }
+    }
+
+    /// Converts from std's `Instant`.
+    pub fn from_std(std: std::time::Instant) -> Instant {
+        Instant { std }
+    }
+
+    /// Converts into std's `Instant`.
+    pub fn into_std(self) -> std::time::Instant {
+        self.std
+    }
+
+    /// About 30 years from now: what `sleep(Duration::MAX)` waits for.
+    pub(crate) fn far_future() -> Instant {
+        Instant::now() + Duration::from_secs(86400 * 365 * 30)
+    }
+
+    /// `self + d`, or [`Instant::far_future`] when that would overflow.
+    pub(crate) fn saturating_add(self, d: Duration) -> Instant {
+        self.checked_add(d).unwrap_or_else(Instant::far_future)
+    }
+
+    /// Time elapsed from `earlier` to `self` (zero if `earlier` is later).
+    pub fn duration_since(&self, earlier: Instant) -> Duration {
+        self.std.saturating_duration_since(earlier.std)
+    }
+
+    /// Time elapsed from `earlier` to `self`, or `None` if `earlier` is later.
+    pub fn checked_duration_since(&self, earlier: Instant) -> Option<Duration> {
+        self.std.checked_duration_since(earlier.std)
+    }
+
+    /// Time elapsed from `earlier` to `self` (zero if `earlier` is later).
+    pub fn saturating_duration_since(&self, earlier: Instant) -> Duration {
+        self.std.saturating_duration_since(earlier.std)
+    }
+
+    /// Time elapsed since this instant.
+    pub fn elapsed(&self) -> Duration {
+        self.std.elapsed()
+    }
+
+    /// `self + d`, or `None` on overflow.
+    pub fn checked_add(&self, d: Duration) -> Option<Instant> {
+        self.std.checked_add(d).map(Instant::from_std)
+    }
+
+    /// `self - d`, or `None` on underflow.
+    pub fn checked_sub(&self, d: Duration) -> Option<Instant> {
+        self.std.checked_sub(d).map(Instant::from_std)
+    }
+}
+
+impl From<std::time::Instant> for Instant {
+    fn from(std: std::time::Instant) -> Instant {
+        Instant { std }
+    }
+}
+
+impl From<Instant> for std::time::Instant {
+    fn from(i: Instant) -> std::time::Instant {
+        i.std
+    }
+}
+
+impl Add<Duration> for Instant {
+    type Output = Instant;
+    fn add(self, d: Duration) -> Instant {
+        Instant { std: self.std + d }
+    }
+}
+
+impl AddAssign<Duration> for Instant {
+    fn add_assign(&mut self, d: Duration) {
+        *self = *self + d;
+    }
+}
+
+impl Sub<Duration> for Instant {
+    type Output = Instant;
+    fn sub(self, d: Duration) -> Instant {
+        Instant { std: self.std - d }
+    }
+}
+
+impl SubAssign<Duration> for Instant {
+    fn sub_assign(&mut self, d: Duration) {
+        *self = *self - d;
+    }
+}
+
+impl Sub<Instant> for Instant {
+    type Output = Duration;
+    fn sub(self, other: Instant) -> Duration {
+        self.duration_since(other)
+    }
+}
+
+impl fmt::Debug for Instant {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.std.fmt(f)
+    }
+}

@@ -1,0 +1,128 @@
+//! `Sleep`, `sleep`, `sleep_until`.
+
+use super::heap::TimerKey;
+use super::Instant;
+use crate::context;
+use crate::task::coop;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{ready, Context, Poll};
+use std::time::Duration;
+
+/// Waits until `duration` has elapsed (tokio's `sleep`).
+///
+/// Precision is the backend's: nanoseconds with `epoll_pwait2`, `ppoll` and
+/// `pselect` (tokio rounds up to a millisecond). `Duration::MAX` sleeps for
+/// about 30 years; a zero duration completes on first poll.
+pub fn sleep(duration: Duration) -> Sleep {
+    sleep_until(Instant::now().saturating_add(duration))
+}
+
+/// Waits until `deadline` (a past deadline completes on first poll).
+pub fn sleep_until(deadline: Instant) -> Sleep {
+    Sleep { deadline, entry: None, elapsed: false }
+}
+
+/// The future returned by [`sleep`] and [`sleep_until`].
+///
+/// It registers a timer lazily, on its first `Pending` poll, so creating and
+/// dropping an unpolled `Sleep` costs nothing but reading the clock. Unlike
+/// tokio's, it is `Unpin`.
+#[derive(Debug)]
+#[must_use = "futures do nothing unless you `.await` or poll them"]
+pub struct Sleep {
+    deadline: Instant,
+    /// (runtime id, key) once registered with a runtime's timer heap.
+    entry: Option<(u64, TimerKey)>,
+    elapsed: bool,
+}
+
+impl Sleep {
+    /// When this sleep completes.
+    pub fn deadline(&self) -> Instant {
+        self.deadline
+    }
+
+    /// Whether the deadline has been reached.
+    pub fn is_elapsed(&self) -> bool {
+        self.elapsed || Instant::now() >= self.deadline
+    }
+
+    /// Changes the deadline (the sleep becomes pending again if it moved later).
+    pub fn reset(self: Pin<&mut Self>, deadline: Instant) {
+        let this = self.get_mut();
+        this.deregister();
+        this.deadline = deadline;
+        this.elapsed = false;
+    }
+
+    fn deregister(&mut self) {
+        if let Some((id, key)) = self.entry.take() {
+            context::with_runtime(id, |core| core.driver.timers.borrow_mut().remove(key));
+        }
+    }
+
+    pub(crate) fn poll_elapsed(&mut self, cx: &mut Context<'_>) -> Poll<()> {
+        if self.elapsed {
+            return Poll::Ready(());
+        }
+        if let Some((id, key)) = self.entry {
+            let state = context::with_runtime(id, |core| {
+                let mut timers = core.driver.timers.borrow_mut();
+                match timers.is_fired(key) {
+                    Some(true) => {
+                        timers.remove(key);
+                        Some(true)
+                    }
+                    Some(false) => {
+                        timers.set_waker(key, cx.waker());
+                        Some(false)
+                    }
+                    None => None,
+                }
+            })
+            .flatten();
+            match state {
+                Some(true) => {
+                    self.entry = None;
+                    self.elapsed = true;
+                    return Poll::Ready(());
+                }
+                Some(false) => return Poll::Pending,
+                // Polled on another runtime (or its entry vanished): start over here.
+                None => self.deregister(),
+            }
+        }
+        if Instant::now() >= self.deadline {
+            self.elapsed = true;
+            return Poll::Ready(());
+        }
+        let deadline = self.deadline.into_std();
+        let entry = context::with_core(|core| {
+            let key = core.driver.timers.borrow_mut().insert(deadline, Some(cx.waker().clone()));
+            (core.shared.id, key)
+        });
+        match entry {
+            Some(e) => {
+                self.entry = Some(e);
+                Poll::Pending
+            }
+            None => panic!("{}", context::NO_RUNTIME),
+        }
+    }
+}
+
+impl Future for Sleep {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        ready!(coop::poll_proceed(cx));
+        self.get_mut().poll_elapsed(cx)
+    }
+}
+
+impl Drop for Sleep {
+    fn drop(&mut self) {
+        self.deregister();
+    }
+}
