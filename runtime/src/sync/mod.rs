@@ -1,4 +1,4 @@
-//! Synchronisation primitives for tasks: [`oneshot`] (more to come: `mpsc`, `Notify`).
+//! Synchronisation primitives for tasks: [`oneshot`], [`mpsc`] (more to come: `Notify`).
 //!
 //! They mirror `tokio::sync`: same names, signatures and behaviour. Every type
 //! is `Send + Sync` when `T: Send`, so a plain `std::thread` (for instance a
@@ -12,6 +12,8 @@
 //! * a stored waker is replaced only when `Waker::will_wake` says it differs.
 
 mod blocking;
+pub mod mpsc;
 pub mod oneshot;
 #[cfg(test)]
 mod test_support;
+mod wait_list;
