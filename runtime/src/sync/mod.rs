@@ -1,4 +1,4 @@
-//! Synchronisation primitives for tasks: [`oneshot`], [`mpsc`] (more to come: `Notify`).
+//! Synchronisation primitives for tasks: [`oneshot`], [`mpsc`], [`Notify`].
 //!
 //! They mirror `tokio::sync`: same names, signatures and behaviour. Every type
 //! is `Send + Sync` when `T: Send`, so a plain `std::thread` (for instance a
@@ -13,7 +13,10 @@
 
 mod blocking;
 pub mod mpsc;
+mod notify;
 pub mod oneshot;
 #[cfg(test)]
 mod test_support;
 mod wait_list;
+
+pub use notify::{Notified, Notify};
