@@ -69,7 +69,10 @@ async fn mpsc_request_reply() {
     });
     for i in 0..1000 {
         let (reply_tx, reply_rx) = oneshot::channel();
-        timeout(LIMIT, tx.send((i, reply_tx))).await.unwrap().unwrap();
+        timeout(LIMIT, tx.send((i, reply_tx)))
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(timeout(LIMIT, reply_rx).await.unwrap(), Ok(i * 2));
     }
 }
@@ -135,7 +138,9 @@ async fn bounded_send_is_cancel_safe_for_capacity() {
     let (tx, mut rx) = mpsc::channel(1);
     tx.send(1).await.unwrap();
     // A send that cannot complete is cancelled by the timeout.
-    assert!(timeout(Duration::from_millis(10), tx.send(2)).await.is_err());
+    assert!(timeout(Duration::from_millis(10), tx.send(2))
+        .await
+        .is_err());
     assert_eq!(rx.recv().await, Some(1));
     assert_eq!(tx.capacity(), 1, "the cancelled send kept no slot");
     timeout(LIMIT, tx.send(3)).await.unwrap().unwrap();
