@@ -1,3 +1,13 @@
-//! mini_rt: a single-threaded async runtime. (Facade: re-exports only.)
+//! # mini_rt
+//!
+//! A single-threaded async runtime with tokio's API and a readiness
+//! multiplexer you choose at run time. This crate is the facade: it only
+//! re-exports `mini_rt_runtime`, `mini_rt_net` and `mini_rt_macros`.
 #![forbid(unsafe_code)]
+
 pub use mini_rt_runtime::*;
+
+/// TCP, UDP and Unix-domain sockets on the reactor.
+pub mod net {
+    pub use mini_rt_net::*;
+}

@@ -1,1 +1,9 @@
-//! net (in progress).
+//! mini_rt's sockets: TCP, UDP and Unix-domain, registered with the reactor
+//! of the runtime they are created on. Re-exported as `mini_rt::net`.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod addr;
+pub mod tcp;
+mod udp;
+pub mod unix;

@@ -1,0 +1,1 @@
+//! `ToSocketAddrs`: addresses for bind and connect.

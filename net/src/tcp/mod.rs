@@ -1,0 +1,1 @@
+//! TCP: `TcpListener`, `TcpStream`, `TcpSocket`, and the split halves.
