@@ -67,7 +67,10 @@ fn abort_cancels_and_drops_the_future() {
         h.abort();
         let err = bounded(5, h).await.unwrap_err();
         assert!(err.is_cancelled() && !err.is_panic());
-        assert!(dropped.load(SeqCst), "aborted task's future was not dropped");
+        assert!(
+            dropped.load(SeqCst),
+            "aborted task's future was not dropped"
+        );
     });
 }
 
@@ -128,7 +131,10 @@ fn panic_in_drop_of_a_cancelled_task_is_reported_not_propagated() {
         task::yield_now().await;
         h.abort();
         let err = bounded(5, h).await.unwrap_err();
-        assert!(err.is_panic(), "a panic while dropping is reported as a panic: {err:?}");
+        assert!(
+            err.is_panic(),
+            "a panic while dropping is reported as a panic: {err:?}"
+        );
     });
 }
 
@@ -176,7 +182,9 @@ fn busy_yielding_task_does_not_starve_timers_or_io() {
         let b = mini_rt::reactor::PollEvented::new(b).unwrap();
         std::io::Write::write_all(&mut &a, b"x").unwrap();
         let mut buf = [0u8; 4];
-        let n = bounded(5, poll_fn(|cx| b.poll_read(cx, &mut buf))).await.unwrap();
+        let n = bounded(5, poll_fn(|cx| b.poll_read(cx, &mut buf)))
+            .await
+            .unwrap();
         assert_eq!(&buf[..n], b"x");
         stop.set(true);
         assert!(spinner.await.unwrap() > 0);
@@ -191,8 +199,13 @@ fn nested_block_on_panics_with_a_clear_message() {
         outer.block_on(async { inner.block_on(async {}) })
     }));
     let msg = res.unwrap_err();
-    let msg = msg.downcast_ref::<String>().map(String::as_str).or(msg.downcast_ref::<&str>().copied());
-    assert!(msg.unwrap().contains("Cannot start a runtime from within a runtime"));
+    let msg = msg
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or(msg.downcast_ref::<&str>().copied());
+    assert!(msg
+        .unwrap()
+        .contains("Cannot start a runtime from within a runtime"));
     // Both runtimes still work afterwards.
     assert_eq!(outer.block_on(async { 1 }), 1);
     assert_eq!(inner.block_on(async { 2 }), 2);
@@ -208,10 +221,15 @@ fn runtime_with_local_tasks_refuses_another_thread() {
     })
     .join()
     .unwrap();
-    assert!(res.0, "block_on on another thread must panic while !Send tasks live");
+    assert!(
+        res.0,
+        "block_on on another thread must panic while !Send tasks live"
+    );
     // Moving a runtime with no tasks is fine.
     let empty = Runtime::new().unwrap();
-    std::thread::spawn(move || assert_eq!(empty.block_on(async { 3 }), 3)).join().unwrap();
+    std::thread::spawn(move || assert_eq!(empty.block_on(async { 3 }), 3))
+        .join()
+        .unwrap();
     // Dropping it from the wrong thread must not drop the !Send tasks there.
     std::mem::forget(res.1);
 }
@@ -222,7 +240,11 @@ fn dropping_the_runtime_drops_every_task_on_this_thread() {
     struct Count(Arc<AtomicUsize>, std::thread::ThreadId);
     impl Drop for Count {
         fn drop(&mut self) {
-            assert_eq!(std::thread::current().id(), self.1, "task dropped on another thread");
+            assert_eq!(
+                std::thread::current().id(),
+                self.1,
+                "task dropped on another thread"
+            );
             self.0.fetch_add(1, SeqCst);
         }
     }
@@ -269,7 +291,11 @@ fn dropping_the_runtime_closes_its_fds() {
         });
         assert!(support::open_fds() >= before + 12);
     }
-    assert_eq!(support::open_fds(), before, "fds leaked by a dropped runtime");
+    assert_eq!(
+        support::open_fds(),
+        before,
+        "fds leaked by a dropped runtime"
+    );
 }
 
 #[test]
@@ -277,9 +303,10 @@ fn handle_spawn_from_a_plain_thread_runs_on_the_runtime() {
     rt().block_on(async {
         let handle = Handle::current();
         let rt_thread = std::thread::current().id();
-        let jh = std::thread::spawn(move || handle.spawn(async move { std::thread::current().id() }))
-            .join()
-            .unwrap();
+        let jh =
+            std::thread::spawn(move || handle.spawn(async move { std::thread::current().id() }))
+                .join()
+                .unwrap();
         assert_eq!(bounded(5, jh).await.unwrap(), rt_thread);
     });
 }
@@ -288,9 +315,13 @@ fn handle_spawn_from_a_plain_thread_runs_on_the_runtime() {
 fn spawn_blocking_returns_results_and_panics() {
     rt().block_on(async {
         let main = std::thread::current().id();
-        let other = bounded(5, task::spawn_blocking(move || std::thread::current().id())).await.unwrap();
+        let other = bounded(5, task::spawn_blocking(move || std::thread::current().id()))
+            .await
+            .unwrap();
         assert_ne!(other, main);
-        let err = bounded(5, task::spawn_blocking(|| panic!("blocking boom"))).await.unwrap_err();
+        let err = bounded(5, task::spawn_blocking(|| panic!("blocking boom")))
+            .await
+            .unwrap_err();
         assert!(err.is_panic());
     });
 }
@@ -330,6 +361,13 @@ fn waker_woken_twice_or_during_poll_polls_once_more() {
 
 #[test]
 fn event_interval_is_configurable() {
-    let rt = Builder::new_current_thread().enable_all().event_interval(1).build().unwrap();
-    assert_eq!(rt.block_on(async { mini_rt::spawn(async { 5 }).await.unwrap() }), 5);
+    let rt = Builder::new_current_thread()
+        .enable_all()
+        .event_interval(1)
+        .build()
+        .unwrap();
+    assert_eq!(
+        rt.block_on(async { mini_rt::spawn(async { 5 }).await.unwrap() }),
+        5
+    );
 }

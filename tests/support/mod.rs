@@ -4,7 +4,9 @@
 
 use std::time::Duration;
 
-/// User + system CPU time this process has used so far (getrusage).
+/// User + system CPU time the calling thread has used so far
+/// (getrusage(RUSAGE_THREAD)): the runtime is single-threaded, and other
+/// tests run on other threads of the same process.
 pub fn cpu_time() -> Duration {
     let mut ru: libc::rusage = unsafe_free_zeroed();
     // getrusage only writes into `ru`.
@@ -16,8 +18,14 @@ pub fn cpu_time() -> Duration {
 
 fn unsafe_free_zeroed() -> libc::rusage {
     libc::rusage {
-        ru_utime: libc::timeval { tv_sec: 0, tv_usec: 0 },
-        ru_stime: libc::timeval { tv_sec: 0, tv_usec: 0 },
+        ru_utime: libc::timeval {
+            tv_sec: 0,
+            tv_usec: 0,
+        },
+        ru_stime: libc::timeval {
+            tv_sec: 0,
+            tv_usec: 0,
+        },
         ru_maxrss: 0,
         ru_ixrss: 0,
         ru_idrss: 0,
@@ -38,12 +46,14 @@ fn unsafe_free_zeroed() -> libc::rusage {
 #[allow(unsafe_code)]
 fn rusage(ru: &mut libc::rusage) -> i32 {
     // SAFETY: `ru` is a valid, exclusively borrowed rusage for the call.
-    unsafe { libc::getrusage(libc::RUSAGE_SELF, ru) }
+    unsafe { libc::getrusage(libc::RUSAGE_THREAD, ru) }
 }
 
 /// The number of open fds of this process (entries of /proc/self/fd).
 pub fn open_fds() -> usize {
-    std::fs::read_dir("/proc/self/fd").expect("read /proc/self/fd").count()
+    std::fs::read_dir("/proc/self/fd")
+        .expect("read /proc/self/fd")
+        .count()
 }
 
 /// A flag set when the value is dropped: proves a future was dropped.

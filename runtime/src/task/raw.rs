@@ -82,7 +82,12 @@ unsafe impl Sync for RawTask {}
 impl RawTask {
     /// Allocates a task holding `future`, with `refs` references, all owned
     /// by the returned value(s) the caller creates with [`RawTask::from_raw_ref`].
-    pub(crate) fn allocate<F>(future: F, shared: Arc<Shared>, local: bool, refs: usize) -> NonNull<Header>
+    pub(crate) fn allocate<F>(
+        future: F,
+        shared: Arc<Shared>,
+        local: bool,
+        refs: usize,
+    ) -> NonNull<Header>
     where
         F: Future + 'static,
         F::Output: 'static,
