@@ -1,6 +1,6 @@
 //! `JoinHandle` and `JoinError`.
 
-use super::raw::{self, Header, Payload};
+use super::raw::{self, Header, Payload, RawTask};
 use std::fmt;
 use std::future::Future;
 use std::marker::PhantomData;
@@ -50,6 +50,17 @@ impl<T> JoinHandle<T> {
         // SAFETY: we hold a reference, so the header is alive.
         let state = unsafe { self.raw.as_ref() }.state.load();
         state & super::state::COMPLETE != 0
+    }
+
+    /// A handle that can abort the task without owning its output.
+    pub fn abort_handle(&self) -> super::AbortHandle {
+        // SAFETY: we hold a reference, so the header is alive; the new
+        // reference is counted before it is wrapped.
+        let raw = unsafe {
+            self.raw.as_ref().state.ref_inc();
+            RawTask::from_raw_ref(self.raw)
+        };
+        super::AbortHandle::new(raw)
     }
 }
 
