@@ -30,15 +30,19 @@ async fn sigusr1_reaches_every_listener() {
 fn listeners_on_two_runtimes_both_see_a_signal() {
     let (ready_tx, ready_rx) = std::sync::mpsc::channel();
     let other = std::thread::spawn(move || {
-        mini_rt::runtime::Runtime::new().unwrap().block_on(async move {
-            let mut s = signal(SignalKind::user_defined2()).unwrap();
-            ready_tx.send(()).unwrap();
-            bounded(5, s.recv()).await.unwrap();
-        })
+        mini_rt::runtime::Runtime::new()
+            .unwrap()
+            .block_on(async move {
+                let mut s = signal(SignalKind::user_defined2()).unwrap();
+                ready_tx.send(()).unwrap();
+                bounded(5, s.recv()).await.unwrap();
+            })
     });
     mini_rt::runtime::Runtime::new().unwrap().block_on(async {
         let mut s = signal(SignalKind::user_defined2()).unwrap();
-        ready_rx.recv_timeout(std::time::Duration::from_secs(5)).unwrap();
+        ready_rx
+            .recv_timeout(std::time::Duration::from_secs(5))
+            .unwrap();
         raise(libc::SIGUSR2);
         bounded(5, s.recv()).await.unwrap();
     });
