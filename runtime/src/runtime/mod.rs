@@ -3,6 +3,8 @@
 mod builder;
 mod core;
 mod handle;
+#[doc(hidden)]
+pub mod park;
 #[allow(clippy::module_inception)]
 mod runtime;
 mod shared;

@@ -1,20 +1,14 @@
 //! The thread-safe half of a runtime: what wakers, handles and other threads
 //! reach through an `Arc`: the remote run queue and the coalesced wake-up.
 
+use super::park::Park;
 use crate::sys::Backend;
 use crate::sys::Notifier;
 use crate::task::blocking::Pool;
 use crate::task::RawTask;
 use parking_lot::Mutex;
 use std::os::fd::OwnedFd;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering::*};
-
-/// The runtime thread is polling tasks; it checks for remote work before parking.
-const RUNNING: u8 = 0;
-/// The runtime thread is (about to be) blocked in the backend's wait.
-const PARKED: u8 = 1;
-/// Someone queued remote work since the runtime last looked.
-const NOTIFIED: u8 = 2;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::*};
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
@@ -24,7 +18,7 @@ pub(crate) struct Shared {
     pub(crate) backend: Backend,
     remote: Mutex<Remote>,
     remote_pending: AtomicBool,
-    park: AtomicU8,
+    park: Park,
     /// Taken (closing the eventfd) when the runtime is dropped.
     notifier: Mutex<Option<Notifier>>,
     pub(crate) blocking: Pool,
@@ -47,7 +41,7 @@ impl Shared {
             backend,
             remote: Mutex::new(Remote::default()),
             remote_pending: AtomicBool::new(false),
-            park: AtomicU8::new(RUNNING),
+            park: Park::new(),
             notifier: Mutex::new(Some(notifier)),
             blocking: Pool::new(max_blocking),
             stats: Mutex::new(Default::default()),
@@ -84,7 +78,7 @@ impl Shared {
         }
         remote.tasks.push(task);
         drop(remote);
-        self.remote_pending.store(true, Release);
+        self.remote_pending.swap(true, Release); // a swap: see tests/loom_park.rs
         self.unpark();
     }
 
@@ -97,14 +91,14 @@ impl Shared {
         }
         remote.released.push((token, fd));
         drop(remote);
-        self.remote_pending.store(true, Release);
+        self.remote_pending.swap(true, Release); // a swap: see tests/loom_park.rs
         self.unpark();
     }
 
     /// Makes sure the runtime thread looks at its queues soon: if it is parked
     /// in the backend, write the eventfd (once: later calls see NOTIFIED).
     pub(crate) fn unpark(&self) {
-        if self.park.swap(NOTIFIED, AcqRel) == PARKED {
+        if self.park.notify() {
             if let Some(n) = self.notifier.lock().as_ref() {
                 let _ = n.notify();
             }
@@ -114,16 +108,12 @@ impl Shared {
     /// Runtime thread: try to announce it is going to block. Returns false if
     /// a notification arrived, in which case it must not block.
     pub(crate) fn try_park(&self) -> bool {
-        self.park
-            .compare_exchange(RUNNING, PARKED, AcqRel, Acquire)
-            .is_ok()
+        self.park.try_park()
     }
 
     /// Runtime thread: back from the backend's wait (or from a failed `try_park`).
     pub(crate) fn unparked(&self) {
-        // A swap, not a store: reading a NOTIFIED synchronises with the
-        // notifier, so the remote work it announced is visible to us.
-        self.park.swap(RUNNING, AcqRel);
+        self.park.unparked();
     }
 
     /// Runtime thread: take remote work, if any was announced.
