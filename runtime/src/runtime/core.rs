@@ -78,26 +78,36 @@ impl Core {
         });
         let waker = Waker::from(main.clone());
         let mut cx = Context::from_waker(&waker);
+        // Polls of tasks and of `fut` since the driver was last turned.
+        let mut ticks = 0;
         loop {
             if main.woken.swap(false, Acquire) {
+                ticks += 1;
                 if let Poll::Ready(v) = coop::with_budget(|| fut.as_mut().poll(&mut cx)) {
                     return v;
                 }
             }
-            let mut ran = 0;
-            while ran < self.event_interval {
+            // Run queued tasks (even if `fut` was woken meanwhile: it is polled
+            // after this batch, so a `yield_now` in it lets every task run).
+            while ticks < self.event_interval {
                 let Some(task) = self.next_task() else { break };
                 if self.tasks.run(task) {
                     Stats::bump(&self.stats.polls);
                 }
-                ran += 1;
-                if main.woken.load(Relaxed) {
-                    break;
-                }
+                ticks += 1;
             }
-            let busy =
-                ran == self.event_interval || !self.tasks.is_empty() || main.woken.load(Acquire);
-            self.turn(if busy { Some(Duration::ZERO) } else { None });
+            if ticks >= self.event_interval {
+                // Fairness: check IO and timers without blocking.
+                ticks = 0;
+                self.turn(Some(Duration::ZERO));
+            } else if !main.woken.load(Acquire) {
+                // Nothing to run and `fut` not woken: block until IO, a
+                // timer or a wake. (A woken `fut` is polled without turning
+                // the driver: a task completing and waking `block_on` costs
+                // no system call.)
+                ticks = 0;
+                self.turn(None);
+            }
         }
     }
 
