@@ -40,6 +40,8 @@ mod interest;
 pub mod net;
 pub mod unix_cred;
 mod notifier;
+pub(crate) mod signal;
+pub(crate) mod thread;
 
 pub use interest::{Interest, Ready};
 pub(crate) use notifier::Notifier;
@@ -129,9 +131,9 @@ impl Backend {
     /// The backend named by the `MINI_RT_BACKEND` environment variable, if it is set.
     pub fn from_env() -> io::Result<Option<Backend>> {
         match std::env::var("MINI_RT_BACKEND") {
-            Ok(v) => Backend::from_name(v.trim()).map(Some).map_err(|e| {
-                io::Error::new(e.kind(), format!("MINI_RT_BACKEND: {e}"))
-            }),
+            Ok(v) => Backend::from_name(v.trim())
+                .map(Some)
+                .map_err(|e| io::Error::new(e.kind(), format!("MINI_RT_BACKEND: {e}"))),
             Err(std::env::VarError::NotPresent) => Ok(None),
             Err(e) => Err(io::Error::new(
                 io::ErrorKind::InvalidInput,
@@ -227,7 +229,11 @@ impl Selector {
         }
     }
 
-    pub(crate) fn select(&self, events: &mut EventBuf, timeout: Option<Duration>) -> io::Result<()> {
+    pub(crate) fn select(
+        &self,
+        events: &mut EventBuf,
+        timeout: Option<Duration>,
+    ) -> io::Result<()> {
         events.list.clear();
         match self {
             Selector::Epoll(s) => s.select(events, timeout),
