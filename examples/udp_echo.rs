@@ -21,16 +21,12 @@
 use mini_rt::net::UdpSocket;
 use std::io;
 
-// TODO(merge): `#[mini_rt::main] async fn main()` once main has the macro.
-fn main() -> io::Result<()> {
+#[mini_rt::main]
+async fn main() -> io::Result<()> {
     let addr = std::env::args()
         .nth(1)
         .unwrap_or_else(|| "127.0.0.1:7001".to_string());
-    mini_rt::runtime::Runtime::new()?.block_on(serve(&addr))
-}
-
-async fn serve(addr: &str) -> io::Result<()> {
-    let socket = UdpSocket::bind(addr).await?;
+    let socket = UdpSocket::bind(addr.as_str()).await?;
     println!("udp echo listening on {}", socket.local_addr()?);
     let mut buf = vec![0u8; 64 * 1024];
     loop {

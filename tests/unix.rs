@@ -3,25 +3,24 @@
 //! is bounded by `timeout`; socket files live in a unique temp directory that
 //! is removed at the end.
 
-use futures_io::{AsyncRead, AsyncWrite};
+use mini_rt::io::{AsyncReadExt, AsyncWriteExt};
 use mini_rt::net::unix::{OwnedReadHalf, OwnedWriteHalf, ReadHalf, UCred, WriteHalf};
 use mini_rt::net::{UnixDatagram, UnixListener, UnixStream};
 use mini_rt::runtime::{Backend, Builder};
 use mini_rt::sync::mpsc;
 use mini_rt::time::timeout;
-use std::future::{poll_fn, Future};
+use std::future::Future;
 use std::io;
 use std::os::linux::net::SocketAddrExt;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
-use std::pin::Pin;
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::task::Poll;
 use std::time::Duration;
 
 const LIMIT: Duration = Duration::from_secs(20);
 
-// TODO(merge): `#[mini_rt::test]` once main has it; these also cover every backend.
+// Not `#[mini_rt::test]`: sockets are where backends differ, so each test
+// runs on every backend (those not built yet are skipped).
 /// Runs `test` to completion, bounded by `LIMIT`, on each backend that builds.
 fn on_each_backend<F, Fut>(test: F)
 where
@@ -77,44 +76,22 @@ impl Drop for TempDir {
     }
 }
 
-// TODO(merge): replace with mini_rt::io::{AsyncReadExt, AsyncWriteExt}.
-async fn read(r: &mut (impl AsyncRead + Unpin), buf: &mut [u8]) -> io::Result<usize> {
-    poll_fn(|cx| Pin::new(&mut *r).poll_read(cx, buf)).await
-}
-
-async fn read_to_end(r: &mut (impl AsyncRead + Unpin)) -> io::Result<Vec<u8>> {
-    let (mut out, mut buf) = (Vec::new(), [0u8; 4096]);
-    loop {
-        match read(r, &mut buf).await? {
-            0 => return Ok(out),
-            n => out.extend_from_slice(&buf[..n]),
-        }
-    }
-}
-
-async fn write_all(w: &mut (impl AsyncWrite + Unpin), mut buf: &[u8]) -> io::Result<()> {
-    while !buf.is_empty() {
-        let n = poll_fn(|cx| Pin::new(&mut *w).poll_write(cx, buf)).await?;
-        assert!(n > 0, "write returned 0");
-        buf = &buf[n..];
-    }
-    Ok(())
-}
-
-async fn close(w: &mut (impl AsyncWrite + Unpin)) -> io::Result<()> {
-    poll_fn(|cx| Pin::new(&mut *w).poll_close(cx)).await
+async fn read_all(r: &mut (impl AsyncReadExt + Unpin)) -> io::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    r.read_to_end(&mut out).await?;
+    Ok(out)
 }
 
 /// Echoes everything read from `s` back until EOF, then closes.
 async fn echo(mut s: UnixStream) -> io::Result<usize> {
     let (mut buf, mut total) = ([0u8; 4096], 0);
     loop {
-        let n = read(&mut s, &mut buf).await?;
+        let n = s.read(&mut buf).await?;
         if n == 0 {
-            close(&mut s).await?;
+            s.shutdown().await?;
             return Ok(total);
         }
-        write_all(&mut s, &buf[..n]).await?;
+        s.write_all(&buf[..n]).await?;
         total += n;
     }
 }
@@ -150,40 +127,15 @@ fn stream_echo_through_a_listener() {
         // Write and read concurrently, or a large echo fills both buffers.
         let (mut rd, mut wr) = client.split();
         let writer = async {
-            write_all(&mut wr, &msg).await?;
-            close(&mut wr).await
+            wr.write_all(&msg).await?;
+            wr.shutdown().await
         };
-        let (written, echoed) = join2(writer, read_to_end(&mut rd)).await;
+        let (written, echoed) = mini_rt::join!(writer, read_all(&mut rd));
         written?;
         assert!(echoed? == msg, "echo differs");
         assert_eq!(server.await.unwrap()?, msg.len());
         Ok(())
     });
-}
-
-/// Polls two futures on one task until both finish (until main has `join!`).
-async fn join2<A: Future, B: Future>(a: A, b: B) -> (A::Output, B::Output) {
-    let (mut a, mut b) = (std::pin::pin!(a), std::pin::pin!(b));
-    let (mut ra, mut rb) = (None, None);
-    poll_fn(|cx| {
-        if ra.is_none() {
-            if let Poll::Ready(v) = a.as_mut().poll(cx) {
-                ra = Some(v);
-            }
-        }
-        if rb.is_none() {
-            if let Poll::Ready(v) = b.as_mut().poll(cx) {
-                rb = Some(v);
-            }
-        }
-        if ra.is_some() && rb.is_some() {
-            Poll::Ready(())
-        } else {
-            Poll::Pending
-        }
-    })
-    .await;
-    (ra.unwrap(), rb.unwrap())
 }
 
 #[test]
@@ -213,11 +165,7 @@ fn stream_pair_try_read_and_try_write() {
         };
         assert_eq!(&buf[..n], b"pair");
         drop(a);
-        assert_eq!(
-            read(&mut b, &mut buf).await?,
-            0,
-            "EOF once the peer is gone"
-        );
+        assert_eq!(b.read(&mut buf).await?, 0, "EOF once the peer is gone");
         Ok(())
     });
 }
@@ -324,9 +272,9 @@ fn abstract_namespace_bind_and_connect() {
             client.peer_addr()?.as_abstract_name(),
             Some(name.as_bytes())
         );
-        write_all(&mut client, b"abstract").await?;
-        close(&mut client).await?;
-        assert_eq!(read_to_end(&mut client).await?, b"abstract");
+        client.write_all(b"abstract").await?;
+        client.shutdown().await?;
+        assert_eq!(read_all(&mut client).await?, b"abstract");
         assert_eq!(server.await.unwrap()?, 8);
         // The name went away with the listener (moved into the server task).
         drop(UnixListener::bind(&path)?);
@@ -410,7 +358,7 @@ fn into_split_halves_in_two_tasks() {
             let mut rd = srv_rd;
             let mut buf = [0u8; 1024];
             loop {
-                let n = read(&mut rd, &mut buf).await?;
+                let n = rd.read(&mut buf).await?;
                 if n == 0 {
                     return io::Result::Ok(rd);
                 }
@@ -420,7 +368,7 @@ fn into_split_halves_in_two_tasks() {
         let writer = mini_rt::spawn(async move {
             let mut wr = srv_wr;
             while let Some(chunk) = rx.recv().await {
-                write_all(&mut wr, &chunk).await?;
+                wr.write_all(&chunk).await?;
             }
             io::Result::Ok(wr)
         });
@@ -429,7 +377,7 @@ fn into_split_halves_in_two_tasks() {
         let msg: Vec<u8> = (0..100_000u32).map(|i| (i % 251) as u8).collect();
         let expected = msg.clone();
         let sender = mini_rt::spawn(async move {
-            write_all(&mut cli_wr, &msg).await?;
+            cli_wr.write_all(&msg).await?;
             drop(cli_wr); // shuts the write side down: the server reads EOF
             io::Result::Ok(())
         });
@@ -438,7 +386,7 @@ fn into_split_halves_in_two_tasks() {
             let mut got = Vec::new();
             let mut buf = [0u8; 4096];
             while got.len() < expected.len() {
-                let n = read(&mut rd, &mut buf).await?;
+                let n = rd.read(&mut buf).await?;
                 assert!(n > 0, "early EOF after {} bytes", got.len());
                 got.extend_from_slice(&buf[..n]);
             }
