@@ -408,3 +408,42 @@ fn into_split_halves_in_two_tasks() {
         Ok(())
     });
 }
+
+/// The `flags:` line of /proc/self/fdinfo/<fd>, in octal as the kernel prints it.
+fn fd_flags(fd: std::os::fd::RawFd) -> u32 {
+    let info = std::fs::read_to_string(format!("/proc/self/fdinfo/{fd}")).unwrap();
+    let line = info.lines().find(|l| l.starts_with("flags:")).unwrap();
+    u32::from_str_radix(line["flags:".len()..].trim(), 8).unwrap()
+}
+
+#[test]
+fn accepted_stream_is_nonblocking_and_cloexec() {
+    use std::os::fd::AsRawFd;
+    const O_NONBLOCK: u32 = 0o4000;
+    const O_CLOEXEC: u32 = 0o2000000;
+    on_each_backend(|| async {
+        let dir = TempDir::new("flags");
+        let listener = UnixListener::bind(dir.path("f.sock"))?;
+        let client = UnixStream::connect(dir.path("f.sock")).await?;
+        let (server, _) = std::future::poll_fn(|cx| listener.poll_accept(cx)).await?;
+        for fd in [server.as_raw_fd(), client.as_raw_fd(), listener.as_raw_fd()] {
+            let flags = fd_flags(fd);
+            assert_eq!(
+                flags & (O_NONBLOCK | O_CLOEXEC),
+                O_NONBLOCK | O_CLOEXEC,
+                "fd {fd}: {flags:o}"
+            );
+        }
+        // into_std keeps it non-blocking; from_std registers it again.
+        let std_server = server.into_std()?;
+        let mut buf = [0u8; 4];
+        let err = std::io::Read::read(&mut &std_server, &mut buf).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::WouldBlock);
+        let mut server = UnixStream::from_std(std_server)?;
+        let mut client = client;
+        client.write_all(b"back").await?;
+        server.read_exact(&mut buf).await?;
+        assert_eq!(&buf, b"back");
+        Ok(())
+    });
+}
