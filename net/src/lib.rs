@@ -7,3 +7,6 @@ mod addr;
 pub mod tcp;
 mod udp;
 pub mod unix;
+
+pub use udp::UdpSocket;
+pub use unix::{UnixDatagram, UnixListener, UnixStream};

@@ -1,1 +1,358 @@
-//! `UdpSocket`.
+//! `UdpSocket`: a UDP socket registered with the reactor.
+//!
+//! Every datagram operation goes through [`PollEvented::poll_io`] /
+//! [`PollEvented::try_io`], never the stream `poll_read`: a datagram shorter
+//! than the buffer says nothing about whether more datagrams are queued, so
+//! readiness is only cleared when the OS answers `WouldBlock`.
+
+use mini_rt_runtime::io::{Interest, Ready};
+use mini_rt_runtime::reactor::PollEvented;
+use std::future::poll_fn;
+use std::io;
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
+use std::task::{Context, Poll};
+
+/// A UDP socket, as `tokio::net::UdpSocket`.
+///
+/// Unconnected, it sends to and receives from anyone ([`send_to`],
+/// [`recv_from`]); after [`connect`] it exchanges datagrams with one peer
+/// only ([`send`], [`recv`]) and the kernel drops datagrams from others.
+/// All methods take `&self`, so one socket can be shared (e.g. in an `Arc`)
+/// by a task that receives and a task that sends.
+///
+/// Differences from tokio: the `poll_*` methods take `&mut [u8]` instead of
+/// `ReadBuf` and return the byte count; the reactor keeps one waiting task
+/// per direction, so two tasks receiving on the same socket at once wake
+/// each other in turn rather than both being woken.
+///
+/// [`send_to`]: UdpSocket::send_to
+/// [`recv_from`]: UdpSocket::recv_from
+/// [`connect`]: UdpSocket::connect
+/// [`send`]: UdpSocket::send
+/// [`recv`]: UdpSocket::recv
+#[derive(Debug)]
+pub struct UdpSocket {
+    io: PollEvented<std::net::UdpSocket>,
+}
+
+/// Resolves `addr`. TODO(merge): switch every caller to `crate::ToSocketAddrs`.
+/// Until then std's trait is used: literals (`"127.0.0.1:8080"`,
+/// `SocketAddr`, `(ip, port)`) are parsed without a system call, but a host
+/// name is looked up with a blocking `getaddrinfo` on the runtime thread.
+fn resolve(addr: impl std::net::ToSocketAddrs) -> io::Result<Vec<SocketAddr>> {
+    Ok(addr.to_socket_addrs()?.collect())
+}
+
+/// Adds the address to an OS error, keeping its kind.
+fn with_addr(e: io::Error, what: &str, addr: SocketAddr) -> io::Error {
+    io::Error::new(e.kind(), format!("{what} {addr}: {e}"))
+}
+
+fn no_addresses() -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidInput,
+        "could not resolve to any address",
+    )
+}
+
+impl UdpSocket {
+    /// Binds a socket to `addr`, trying each resolved address in turn; the
+    /// error names the address of the last attempt.
+    ///
+    /// `addr` is a `std::net::ToSocketAddrs` for now (tokio takes its own
+    /// `ToSocketAddrs`): a host name is resolved blocking the runtime thread.
+    // TODO(merge): `A: crate::ToSocketAddrs`.
+    pub async fn bind<A: std::net::ToSocketAddrs>(addr: A) -> io::Result<UdpSocket> {
+        let mut last = None;
+        for a in resolve(addr)? {
+            match std::net::UdpSocket::bind(a) {
+                Ok(s) => return UdpSocket::from_std(s),
+                Err(e) => last = Some(with_addr(e, "bind", a)),
+            }
+        }
+        Err(last.unwrap_or_else(no_addresses))
+    }
+
+    /// Wraps a std socket, registering it with the current runtime.
+    ///
+    /// Unlike tokio, this sets the socket non-blocking itself (tokio leaves
+    /// that to the caller). Fails outside a runtime.
+    pub fn from_std(socket: std::net::UdpSocket) -> io::Result<UdpSocket> {
+        socket.set_nonblocking(true)?;
+        Ok(UdpSocket {
+            io: PollEvented::new(socket)?,
+        })
+    }
+
+    /// Deregisters the socket and returns it as a std socket, still in
+    /// non-blocking mode (as tokio). Must run on the runtime's thread.
+    pub fn into_std(self) -> io::Result<std::net::UdpSocket> {
+        self.io.into_inner()
+    }
+
+    /// Connects the socket to `addr` (the first resolved address that
+    /// works): `send`/`recv` then use it, and datagrams from other senders
+    /// are dropped by the kernel. Completes without waiting.
+    // TODO(merge): `A: crate::ToSocketAddrs`.
+    pub async fn connect<A: std::net::ToSocketAddrs>(&self, addr: A) -> io::Result<()> {
+        let mut last = None;
+        for a in resolve(addr)? {
+            match self.io.get_ref().connect(a) {
+                Ok(()) => return Ok(()),
+                Err(e) => last = Some(with_addr(e, "connect", a)),
+            }
+        }
+        Err(last.unwrap_or_else(no_addresses))
+    }
+
+    /// Waits until the socket is ready for `interest` and returns what is
+    /// ready. Readiness can be spurious: the following `try_*` may still
+    /// return `WouldBlock`.
+    pub async fn ready(&self, interest: Interest) -> io::Result<Ready> {
+        Ok(self.io.readiness(interest).await?.ready)
+    }
+
+    /// Waits until the socket is readable (usually paired with `try_recv*`).
+    pub async fn readable(&self) -> io::Result<()> {
+        self.ready(Interest::READABLE).await.map(drop)
+    }
+
+    /// Waits until the socket is writable (usually paired with `try_send*`).
+    pub async fn writable(&self) -> io::Result<()> {
+        self.ready(Interest::WRITABLE).await.map(drop)
+    }
+
+    /// Polls for read readiness (as tokio's `poll_recv_ready`).
+    pub fn poll_recv_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        self.io.poll_ready(cx, Interest::READABLE).map_ok(drop)
+    }
+
+    /// Polls for write readiness (as tokio's `poll_send_ready`).
+    pub fn poll_send_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        self.io.poll_ready(cx, Interest::WRITABLE).map_ok(drop)
+    }
+
+    /// Sends `buf` to the connected peer as one datagram; returns the bytes
+    /// sent. Cancel-safe.
+    pub async fn send(&self, buf: &[u8]) -> io::Result<usize> {
+        poll_fn(|cx| self.poll_send(cx, buf)).await
+    }
+
+    /// Polls sending `buf` to the connected peer.
+    pub fn poll_send(&self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        self.io.poll_io(cx, Interest::WRITABLE, |s| s.send(buf))
+    }
+
+    /// Sends to the connected peer if the socket is writable now, else
+    /// `WouldBlock`.
+    pub fn try_send(&self, buf: &[u8]) -> io::Result<usize> {
+        self.io.try_io(Interest::WRITABLE, |s| s.send(buf))
+    }
+
+    /// Receives one datagram from the connected peer into `buf`, returning
+    /// its length. A datagram longer than `buf` is truncated as the OS does
+    /// it: the first `buf.len()` bytes are returned and the rest is
+    /// discarded; the next call returns the next datagram. Cancel-safe.
+    pub async fn recv(&self, buf: &mut [u8]) -> io::Result<usize> {
+        poll_fn(|cx| self.poll_recv(cx, buf)).await
+    }
+
+    /// Polls receiving one datagram from the connected peer (truncating as
+    /// [`recv`](UdpSocket::recv)). tokio fills a `ReadBuf` and returns `()`;
+    /// this fills `buf` and returns the datagram's (possibly truncated) length.
+    pub fn poll_recv(&self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
+        self.io.poll_io(cx, Interest::READABLE, |s| s.recv(buf))
+    }
+
+    /// Receives one datagram if one is queued now, else `WouldBlock`.
+    pub fn try_recv(&self, buf: &mut [u8]) -> io::Result<usize> {
+        self.io.try_io(Interest::READABLE, |s| s.recv(buf))
+    }
+
+    /// Sends `buf` as one datagram to `target` (its first resolved address).
+    /// Cancel-safe.
+    // TODO(merge): `A: crate::ToSocketAddrs`.
+    pub async fn send_to<A: std::net::ToSocketAddrs>(
+        &self,
+        buf: &[u8],
+        target: A,
+    ) -> io::Result<usize> {
+        let target = resolve(target)?.into_iter().next().ok_or_else(|| {
+            io::Error::new(io::ErrorKind::InvalidInput, "no addresses to send data to")
+        })?;
+        poll_fn(|cx| self.poll_send_to(cx, buf, target)).await
+    }
+
+    /// Polls sending `buf` to `target`.
+    pub fn poll_send_to(
+        &self,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+        target: SocketAddr,
+    ) -> Poll<io::Result<usize>> {
+        self.io
+            .poll_io(cx, Interest::WRITABLE, |s| s.send_to(buf, target))
+    }
+
+    /// Sends to `target` if the socket is writable now, else `WouldBlock`.
+    pub fn try_send_to(&self, buf: &[u8], target: SocketAddr) -> io::Result<usize> {
+        self.io
+            .try_io(Interest::WRITABLE, |s| s.send_to(buf, target))
+    }
+
+    /// Receives one datagram and its sender. A datagram longer than `buf` is
+    /// truncated as the OS does it (the rest is discarded), as in
+    /// [`recv`](UdpSocket::recv). Cancel-safe.
+    pub async fn recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
+        poll_fn(|cx| self.poll_recv_from(cx, buf)).await
+    }
+
+    /// Polls receiving one datagram and its sender. tokio returns only the
+    /// address (the length is in its `ReadBuf`); this returns both.
+    pub fn poll_recv_from(
+        &self,
+        cx: &mut Context<'_>,
+        buf: &mut [u8],
+    ) -> Poll<io::Result<(usize, SocketAddr)>> {
+        self.io
+            .poll_io(cx, Interest::READABLE, |s| s.recv_from(buf))
+    }
+
+    /// Receives one datagram and its sender if one is queued now, else
+    /// `WouldBlock`.
+    pub fn try_recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
+        self.io.try_io(Interest::READABLE, |s| s.recv_from(buf))
+    }
+
+    /// Copies the next datagram into `buf` without removing it from the
+    /// queue, returning its (possibly truncated) length and sender.
+    pub async fn peek_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
+        poll_fn(|cx| self.poll_peek_from(cx, buf)).await
+    }
+
+    /// Polls peeking at the next datagram. tokio returns only the address;
+    /// this returns the length too.
+    pub fn poll_peek_from(
+        &self,
+        cx: &mut Context<'_>,
+        buf: &mut [u8],
+    ) -> Poll<io::Result<(usize, SocketAddr)>> {
+        self.io
+            .poll_io(cx, Interest::READABLE, |s| s.peek_from(buf))
+    }
+
+    /// Peeks at the next datagram if one is queued now, else `WouldBlock`.
+    pub fn try_peek_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
+        self.io.try_io(Interest::READABLE, |s| s.peek_from(buf))
+    }
+
+    /// The local address the socket is bound to.
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.io.get_ref().local_addr()
+    }
+
+    /// The connected peer's address (`NotConnected` if unconnected).
+    pub fn peer_addr(&self) -> io::Result<SocketAddr> {
+        self.io.get_ref().peer_addr()
+    }
+
+    /// Sets `SO_BROADCAST`: whether datagrams may be sent to a broadcast address.
+    pub fn set_broadcast(&self, on: bool) -> io::Result<()> {
+        self.io.get_ref().set_broadcast(on)
+    }
+
+    /// Reads `SO_BROADCAST`.
+    pub fn broadcast(&self) -> io::Result<bool> {
+        self.io.get_ref().broadcast()
+    }
+
+    /// Sets `IP_MULTICAST_LOOP`: whether multicast sent from here loops back to local sockets.
+    pub fn set_multicast_loop_v4(&self, on: bool) -> io::Result<()> {
+        self.io.get_ref().set_multicast_loop_v4(on)
+    }
+
+    /// Reads `IP_MULTICAST_LOOP`.
+    pub fn multicast_loop_v4(&self) -> io::Result<bool> {
+        self.io.get_ref().multicast_loop_v4()
+    }
+
+    /// Sets `IP_MULTICAST_TTL` for outgoing IPv4 multicast.
+    pub fn set_multicast_ttl_v4(&self, ttl: u32) -> io::Result<()> {
+        self.io.get_ref().set_multicast_ttl_v4(ttl)
+    }
+
+    /// Reads `IP_MULTICAST_TTL`.
+    pub fn multicast_ttl_v4(&self) -> io::Result<u32> {
+        self.io.get_ref().multicast_ttl_v4()
+    }
+
+    /// Sets `IPV6_MULTICAST_LOOP`.
+    pub fn set_multicast_loop_v6(&self, on: bool) -> io::Result<()> {
+        self.io.get_ref().set_multicast_loop_v6(on)
+    }
+
+    /// Reads `IPV6_MULTICAST_LOOP`.
+    pub fn multicast_loop_v6(&self) -> io::Result<bool> {
+        self.io.get_ref().multicast_loop_v6()
+    }
+
+    /// Sets the unicast `IP_TTL`.
+    pub fn set_ttl(&self, ttl: u32) -> io::Result<()> {
+        self.io.get_ref().set_ttl(ttl)
+    }
+
+    /// Reads the unicast `IP_TTL`.
+    pub fn ttl(&self) -> io::Result<u32> {
+        self.io.get_ref().ttl()
+    }
+
+    /// Joins the IPv4 multicast group `multiaddr` on the interface with
+    /// address `interface` (`Ipv4Addr::UNSPECIFIED`: the OS picks).
+    pub fn join_multicast_v4(&self, multiaddr: Ipv4Addr, interface: Ipv4Addr) -> io::Result<()> {
+        self.io.get_ref().join_multicast_v4(&multiaddr, &interface)
+    }
+
+    /// Leaves an IPv4 multicast group joined with [`join_multicast_v4`](UdpSocket::join_multicast_v4).
+    pub fn leave_multicast_v4(&self, multiaddr: Ipv4Addr, interface: Ipv4Addr) -> io::Result<()> {
+        self.io.get_ref().leave_multicast_v4(&multiaddr, &interface)
+    }
+
+    /// Joins the IPv6 multicast group `multiaddr` on interface index
+    /// `interface` (0: the OS picks).
+    pub fn join_multicast_v6(&self, multiaddr: &Ipv6Addr, interface: u32) -> io::Result<()> {
+        self.io.get_ref().join_multicast_v6(multiaddr, interface)
+    }
+
+    /// Leaves an IPv6 multicast group joined with [`join_multicast_v6`](UdpSocket::join_multicast_v6).
+    pub fn leave_multicast_v6(&self, multiaddr: &Ipv6Addr, interface: u32) -> io::Result<()> {
+        self.io.get_ref().leave_multicast_v6(multiaddr, interface)
+    }
+
+    /// Takes the pending `SO_ERROR` (e.g. an ICMP port unreachable on a
+    /// connected socket), if any.
+    pub fn take_error(&self) -> io::Result<Option<io::Error>> {
+        self.io.get_ref().take_error()
+    }
+}
+
+impl TryFrom<std::net::UdpSocket> for UdpSocket {
+    type Error = io::Error;
+
+    /// Same as [`UdpSocket::from_std`].
+    fn try_from(socket: std::net::UdpSocket) -> io::Result<UdpSocket> {
+        UdpSocket::from_std(socket)
+    }
+}
+
+impl AsRawFd for UdpSocket {
+    fn as_raw_fd(&self) -> RawFd {
+        self.io.as_raw_fd()
+    }
+}
+
+impl AsFd for UdpSocket {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        self.io.as_fd()
+    }
+}

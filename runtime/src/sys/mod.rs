@@ -38,6 +38,7 @@ use std::time::Duration;
 mod epoll;
 mod interest;
 pub mod net;
+pub mod unix_cred;
 mod notifier;
 pub(crate) mod signal;
 pub(crate) mod thread;

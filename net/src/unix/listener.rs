@@ -1,0 +1,101 @@
+//! `UnixListener`: accepts Unix-domain stream connections.
+
+use super::{bind_error, to_addr, SocketAddr, UnixStream};
+use mini_rt_runtime::io::Interest;
+use mini_rt_runtime::reactor::PollEvented;
+use std::future::poll_fn;
+use std::io;
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
+use std::os::unix::net;
+use std::path::Path;
+use std::task::{ready, Context, Poll};
+
+/// A Unix-domain socket server, as `tokio::net::UnixListener`.
+///
+/// Dropping it closes the socket but does **not** remove the socket file
+/// (as tokio and std): remove the path yourself, or binding it again fails
+/// with `AddrInUse`.
+#[derive(Debug)]
+pub struct UnixListener {
+    io: PollEvented<net::UnixListener>,
+}
+
+impl UnixListener {
+    /// Creates a socket bound to `path` and listening, registered with the
+    /// current runtime. A path whose first byte is NUL binds a name in the
+    /// abstract namespace.
+    ///
+    /// If the path exists (a stale socket file, or any other file) this is
+    /// an `AddrInUse` error naming the path; other errors also name it.
+    /// Fails outside a runtime (tokio panics).
+    pub fn bind<P: AsRef<Path>>(path: P) -> io::Result<UnixListener> {
+        let path = path.as_ref();
+        let addr = to_addr(path).map_err(|e| bind_error(e, path))?;
+        let listener = net::UnixListener::bind_addr(&addr).map_err(|e| bind_error(e, path))?;
+        UnixListener::from_std(listener)
+    }
+
+    /// Wraps a std listener, registering it with the current runtime.
+    ///
+    /// Unlike tokio, this sets the socket non-blocking itself (tokio leaves
+    /// that to the caller). Fails outside a runtime.
+    pub fn from_std(listener: net::UnixListener) -> io::Result<UnixListener> {
+        listener.set_nonblocking(true)?;
+        Ok(UnixListener {
+            io: PollEvented::new_with_interest(listener, Interest::READABLE)?,
+        })
+    }
+
+    /// Deregisters the listener and returns it as a std listener, still in
+    /// non-blocking mode (as tokio). Must run on the runtime's thread.
+    pub fn into_std(self) -> io::Result<net::UnixListener> {
+        self.io.into_inner()
+    }
+
+    /// Waits for a connection; returns the connected stream (non-blocking,
+    /// close-on-exec, registered with the current runtime) and the peer's
+    /// address (usually unnamed). Cancel-safe.
+    pub async fn accept(&self) -> io::Result<(UnixStream, SocketAddr)> {
+        poll_fn(|cx| self.poll_accept(cx)).await
+    }
+
+    /// Polls for a connection, as [`accept`](UnixListener::accept).
+    pub fn poll_accept(&self, cx: &mut Context<'_>) -> Poll<io::Result<(UnixStream, SocketAddr)>> {
+        // std's accept uses accept4(SOCK_CLOEXEC); UnixStream::from_std adds
+        // O_NONBLOCK (one fcntl) and registers it before anyone reads, so a
+        // connection whose data arrived already is reported by the backend.
+        let (stream, addr) = ready!(self.io.poll_io(cx, Interest::READABLE, |l| l.accept()))?;
+        Poll::Ready(UnixStream::from_std(stream).map(|s| (s, addr)))
+    }
+
+    /// The address the listener is bound to.
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.io.get_ref().local_addr()
+    }
+
+    /// Takes the pending `SO_ERROR`, if any.
+    pub fn take_error(&self) -> io::Result<Option<io::Error>> {
+        self.io.get_ref().take_error()
+    }
+}
+
+impl TryFrom<net::UnixListener> for UnixListener {
+    type Error = io::Error;
+
+    /// Same as [`UnixListener::from_std`].
+    fn try_from(listener: net::UnixListener) -> io::Result<UnixListener> {
+        UnixListener::from_std(listener)
+    }
+}
+
+impl AsRawFd for UnixListener {
+    fn as_raw_fd(&self) -> RawFd {
+        self.io.as_raw_fd()
+    }
+}
+
+impl AsFd for UnixListener {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        self.io.as_fd()
+    }
+}
