@@ -76,10 +76,6 @@ impl LocalTasks {
         self.queue.borrow_mut().pop_front()
     }
 
-    pub(crate) fn is_empty(&self) -> bool {
-        self.queue.borrow().is_empty()
-    }
-
     pub(crate) fn owned_len(&self) -> usize {
         self.owned.borrow().len()
     }

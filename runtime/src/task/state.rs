@@ -48,7 +48,7 @@ impl State {
     /// A new task: notified (its first queue entry), join interest, and
     /// `refs` references.
     pub(super) fn new(refs: usize) -> State {
-        State(AtomicUsize::new(NOTIFIED | JOIN_INTEREST | refs * REF_ONE))
+        State(AtomicUsize::new(NOTIFIED | JOIN_INTEREST | (refs * REF_ONE)))
     }
 
     pub(super) fn load(&self) -> usize {
@@ -56,7 +56,7 @@ impl State {
     }
 
     fn update(&self, mut f: impl FnMut(usize) -> Option<usize>) -> Result<usize, usize> {
-        self.0.fetch_update(AcqRel, Acquire, |s| f(s))
+        self.0.fetch_update(AcqRel, Acquire, &mut f)
     }
 
     /// Runner: a queue entry was popped. Returns `None` if the task already
@@ -127,7 +127,7 @@ impl State {
                 }
                 Some(s | NOTIFIED)
             })
-            .unwrap_or_else(|_| NOTIFIED);
+            .unwrap_or(NOTIFIED);
         if prev & NOTIFIED != 0 || prev & RUNNING != 0 {
             Notify::DoNothing
         } else {

@@ -257,7 +257,7 @@ fn many_threads_many_messages() {
     let mut n = 0;
     while let Some(v) = block_on(rx.recv()) {
         let (t, i) = (v / 1000, v % 1000);
-        assert!(last[t].map_or(true, |l| l < i), "per-sender order kept");
+        assert!(last[t].is_none_or(|l| l < i), "per-sender order kept");
         last[t] = Some(i);
         n += 1;
     }
