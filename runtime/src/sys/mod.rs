@@ -38,10 +38,10 @@ use std::time::Duration;
 mod epoll;
 mod interest;
 pub mod net;
-pub mod unix_cred;
 mod notifier;
 pub(crate) mod signal;
 pub(crate) mod thread;
+pub mod unix_cred;
 
 pub use interest::{Interest, Ready};
 pub(crate) use notifier::Notifier;

@@ -48,7 +48,9 @@ impl State {
     /// A new task: notified (its first queue entry), join interest, and
     /// `refs` references.
     pub(super) fn new(refs: usize) -> State {
-        State(AtomicUsize::new(NOTIFIED | JOIN_INTEREST | (refs * REF_ONE)))
+        State(AtomicUsize::new(
+            NOTIFIED | JOIN_INTEREST | (refs * REF_ONE),
+        ))
     }
 
     pub(super) fn load(&self) -> usize {
