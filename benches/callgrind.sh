@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# callgrind.sh [WORKLOAD...] : instructions and syscalls per operation,
+# mini_rt vs tokio, for the workloads of `cargo bench --bench runtime`
+# (default: all but sleep_overshoot, which measures the clock, not work).
+#
+# Instructions: valgrind --tool=callgrind, collecting only inside
+# `callgrind_region` (one run of the workload, after an untimed warm-up run,
+# so runtime construction and first-use allocations are excluded).
+# Syscalls: strace -c -f on 3 runs minus 1 run, divided by the ops in between
+# (kernel time is invisible to callgrind, so this column matters).
+# Top functions (self instructions per op, summed over inlined copies) go to target/callgrind/NAME.RT.top;
+# TOP=N prints the top N of both runtimes for every workload whose
+# instruction ratio is >= THRESH (default 0.8). Runs pinned with taskset -c 0.
+# Needs valgrind (callgrind_annotate), strace and jq.
+set -euo pipefail
+cd "$(git rev-parse --show-toplevel)"
+for tool in valgrind callgrind_annotate strace jq; do
+  command -v $tool >/dev/null || { echo "callgrind.sh needs $tool" >&2; exit 1; }
+done
+BIN=$(cargo bench --bench runtime --no-run --message-format=json 2>/dev/null |
+  jq -r 'select(.executable != null and .target.name == "runtime") | .executable' | tail -1)
+OUT=target/callgrind; mkdir -p "$OUT"
+TOP=${TOP:-0}; THRESH=${THRESH:-0.8}
+if [ $# -gt 0 ]; then names=("$@"); else mapfile -t names < <("$BIN" --list | grep -v sleep_overshoot); fi
+
+# instructions per op; writes $OUT/$1.$2.{out,log,top}
+ir_per_op() {
+  local n=$1 rt=$2 f=$OUT/$1.$2
+  taskset -c 0 valgrind --tool=callgrind --callgrind-out-file="$f.out" \
+    --toggle-collect='*callgrind_region*' "$BIN" --callgrind "$n" "$rt" >"$f.log" 2>&1
+  local ops ir
+  ops=$(grep -o 'ops=[0-9]*' "$f.log" | cut -d= -f2)
+  ir=$(awk '/^totals:/{print $2}' "$f.out")
+  callgrind_annotate --inclusive=no --auto=no --threshold=100 "$f.out" 2>/dev/null |
+    awk -v ops="$ops" '/^ *[0-9,]+ \( *[0-9.]+%\)  / && !/PROGRAM TOTALS/ {
+        c=$1; gsub(",", "", c); line=$0; sub(/^ *[0-9,]+ \( *[0-9.]+%\)  /, "", line)
+        sub(/ \[[^]]*\]$/, "", line); sub(/^[^:]*:/, "", line)
+        sum[line] += c } END { for (fn in sum) printf "%10.1f  %s\n", sum[fn]/ops, fn }' |
+    sort -rn | head -40 >"$f.top"
+  awk -v i="$ir" -v o="$ops" 'BEGIN{printf "%.1f", i/o}'
+}
+
+# syscalls per op: (3 runs - 1 run) / ops of 2 runs
+sys_per_op() {
+  local n=$1 rt=$2 s1 s3 ops1 ops3
+  s1=$(taskset -c 0 strace -f -c -o /dev/stdout "$BIN" --callgrind "$n" "$rt" 1 2>/dev/null)
+  s3=$(taskset -c 0 strace -f -c -o /dev/stdout "$BIN" --callgrind "$n" "$rt" 3 2>/dev/null)
+  ops1=$(grep -o 'ops=[0-9]*' <<<"$s1" | cut -d= -f2)
+  ops3=$(grep -o 'ops=[0-9]*' <<<"$s3" | cut -d= -f2)
+  awk -v a="$(awk '$NF=="total"{print $4}' <<<"$s1")" -v b="$(awk '$NF=="total"{print $4}' <<<"$s3")" \
+    -v o="$((ops3 - ops1))" 'BEGIN{printf "%.3f", (b-a)/o}'
+}
+
+printf "%-16s %12s %12s %7s %12s %12s\n" workload "mini Ir/op" "tokio Ir/op" ratio "mini sys/op" "tokio sys/op"
+for n in "${names[@]}"; do
+  m=$(ir_per_op "$n" mini); t=$(ir_per_op "$n" tokio)
+  ms=$(sys_per_op "$n" mini); ts=$(sys_per_op "$n" tokio)
+  ratio=$(awk -v m="$m" -v t="$t" 'BEGIN{printf "%.2f", m/t}')
+  printf "%-16s %12s %12s %6sx %12s %12s\n" "$n" "$m" "$t" "$ratio" "$ms" "$ts"
+  if [ "$TOP" -gt 0 ] && awk -v r="$ratio" -v th="$THRESH" 'BEGIN{exit !(r >= th)}'; then
+    for rt in mini tokio; do
+      echo "  -- $n, $rt: top $TOP functions, self Ir per op"
+      head -n "$TOP" "$OUT/$n.$rt.top" | sed 's/^/  /'
+    done
+  fi
+done
