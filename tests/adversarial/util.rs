@@ -103,7 +103,7 @@ pub fn is_child(name: &str) -> bool {
 pub fn child_command(name: &str, envs: &[(&str, String)]) -> Command {
     let exe = std::env::current_exe().expect("current_exe");
     let mut cmd = Command::new(exe);
-    cmd.args([name, "--exact", "--test-threads=1", "--nocapture"])
+    cmd.args([name, "--exact", "--include-ignored", "--test-threads=1", "--nocapture"])
         .env(CHILD_ENV, name)
         .stdin(Stdio::null());
     for (k, v) in envs {
@@ -113,11 +113,28 @@ pub fn child_command(name: &str, envs: &[(&str, String)]) -> Command {
 }
 
 /// Runs test `name` in a child process (its own fd table and rlimits) and
-/// asserts it passed within `limit`.
+/// asserts it passed within `limit`; its output is shown only if it failed.
 pub fn run_child(name: &str, envs: &[(&str, String)], limit: Duration) {
-    let mut child = child_command(name, envs).spawn().expect("spawn child");
+    let mut child = child_command(name, envs)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn child");
+    let drain = |mut r: Box<dyn std::io::Read + Send>| {
+        std::thread::spawn(move || {
+            let mut s = String::new();
+            let _ = r.read_to_string(&mut s);
+            s
+        })
+    };
+    let out = drain(Box::new(child.stdout.take().unwrap()));
+    let err = drain(Box::new(child.stderr.take().unwrap()));
     let status = wait_child(&mut child, limit);
-    assert!(status.success(), "child `{name}` failed: {status}");
+    let (out, err) = (out.join().unwrap(), err.join().unwrap());
+    assert!(
+        status.success(),
+        "child `{name}` failed: {status}\n--- stdout\n{out}\n--- stderr\n{err}"
+    );
 }
 
 /// Waits for `child` at most `limit` (killing it after that, failing).
