@@ -63,6 +63,8 @@ mod notifier;
 mod poll;
 mod poller;
 mod select;
+pub(crate) mod signal;
+pub(crate) mod thread;
 
 pub use interest::{Interest, Ready};
 pub(crate) use notifier::Notifier;
