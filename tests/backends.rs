@@ -266,6 +266,13 @@ fn idle_runtime_uses_no_cpu() {
             let a = PollEvented::new(a).unwrap();
             let waiter =
                 mini_rt::spawn(async move { a.readiness(Interest::READABLE).await.map(drop) });
+            // Hung up and always writable, waited on once each and then
+            // ignored: level backends must disarm them lazily, not spin.
+            let (c, d) = pair();
+            drop(d);
+            let c = PollEvented::new(c).unwrap();
+            c.readiness(Interest::READABLE).await.unwrap();
+            c.readiness(Interest::WRITABLE).await.unwrap();
             mini_rt::task::yield_now().await;
             let before = thread_cpu();
             mini_rt::time::sleep(Duration::from_millis(300)).await;
@@ -275,6 +282,7 @@ fn idle_runtime_uses_no_cpu() {
                 "{backend}: nothing was ever readable"
             );
             waiter.abort();
+            drop(c);
             used
         });
         assert!(
