@@ -1,9 +1,13 @@
 //! The OS layer: the only module that calls `libc`.
 //!
+//! Public here: [`Backend`], [`Interest`], [`Ready`], and the callback
+//! interface for code without async: [`poll_events`] (wait once) and
+//! [`Poller`] with [`Events`] (a reusable multiplexer, shareable by threads).
+//!
 //! # The backend contract
 //!
 //! Every readiness multiplexer ("backend": [`Backend`]) offers the same
-//! operations, dispatched through [`Selector`]. All take `&self`: a selector
+//! operations, dispatched through `Selector`. All take `&self`: a selector
 //! may be shared between threads (the public [`Poller`] does that).
 //!
 //! * `register(fd, token, interest)`: start watching `fd`; events for it carry
@@ -16,25 +20,25 @@
 //!   (select fails the whole wait with `EBADF` on a closed fd, poll reports it
 //!   as an error, epoll silently drops it).
 //! * `select(events, timeout)`: wait until at least one watched fd is ready, the
-//!   timeout (nanosecond precision; `None` = forever) passes, or [`Notifier`] is
+//!   timeout (nanosecond precision; `None` = forever) passes, or `Notifier` is
 //!   signalled; fill `events` with `(token, Ready)` pairs. `EINTR` is reported as
 //!   zero events, never as an error. epoll reports at most the buffer's
 //!   capacity per call; poll and select have scanned every fd anyway and report
 //!   all that are ready. An event may be stale (the fd was re-registered
 //!   meanwhile): callers treat readiness as a hint.
-//! * cross-thread wake: a [`Notifier`] (eventfd) registered for reading under
-//!   [`NOTIFY_TOKEN`]. Whatever the backend's triggering, it is reported every
+//! * cross-thread wake: a `Notifier` (eventfd) registered for reading under
+//!   `NOTIFY_TOKEN`. Whatever the backend's triggering, it is reported every
 //!   time it is signalled: oneshot mode never disarms it.
 //!
 //! Changes made while another thread is blocked in `select` reach the kernel
 //! at once on epoll, but poll and select wait on a snapshot taken when the
-//! wait began: [`Selector::has_waiters`] tells the caller to wake the waiter
-//! (with the [`Notifier`]) so that it starts over with the new set.
+//! wait began: `Selector::has_waiters` tells the caller to wake the waiter
+//! (with the `Notifier`) so that it starts over with the new set.
 //!
 //! Readiness covers readable, writable, read-closed, write-closed, error and
 //! priority ([`Ready`]).
 //!
-//! Backends differ in *triggering* ([`Trigger`]), which the reactor honours:
+//! Backends differ in *triggering* (`Trigger`), which the reactor honours:
 //! * **edge** (`EpollEdge`): each fd is registered once for read and write and
 //!   never modified; an event means "something changed", so readiness is cached
 //!   in user space until an operation returns `WouldBlock`.
