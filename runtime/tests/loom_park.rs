@@ -35,9 +35,9 @@ impl Shared {
         }
     }
 
-    /// `Shared::take_remote`.
+    /// `Shared::take_remote`: a relaxed load, then a swap only if set.
     fn take_remote(&self, out: &mut Vec<u32>) {
-        if self.pending.swap(false, Acquire) {
+        if self.pending.load(Relaxed) && self.pending.swap(false, Acquire) {
             out.append(&mut self.queue.lock().unwrap());
         }
     }

@@ -41,6 +41,8 @@ struct ScheduledIo {
     /// What the backend currently watches (level and oneshot backends only).
     armed: Interest,
     reader: Option<Waker>,
+    /// What the reader waits for: READABLE and/or PRIORITY (they share the slot).
+    reader_wants: Interest,
     writer: Option<Waker>,
 }
 
@@ -93,6 +95,7 @@ impl Driver {
             tick: 0,
             armed,
             reader: None,
+            reader_wants: Interest::NONE,
             writer: None,
         });
         Ok(tok)
@@ -146,8 +149,10 @@ impl Driver {
                 tick: s.tick,
             }));
         }
-        if interest.is_readable() || interest.is_priority() {
+        let read_part = Interest::from_bits(interest.bits() & (Interest::READABLE | Interest::PRIORITY).bits());
+        if !read_part.is_empty() {
             store_waker(&mut s.reader, cx.waker());
+            s.reader_wants = read_part;
         }
         if interest.is_writable() {
             store_waker(&mut s.writer, cx.waker());
@@ -239,9 +244,15 @@ impl Driver {
         let write_fired = ready.intersects(Interest::WRITABLE.mask());
         let mut unwanted = Interest::NONE;
         if read_fired {
+            let read_kinds = Interest::READABLE | Interest::PRIORITY;
             match s.reader.take() {
-                Some(w) => wakers.push(w),
-                None => unwanted |= Interest::READABLE | Interest::PRIORITY,
+                Some(w) if ready.intersects(s.reader_wants.mask()) => wakers.push(w),
+                // Fired for the kind the reader does not wait for.
+                Some(w) => {
+                    s.reader = Some(w);
+                    unwanted |= Interest::from_bits(read_kinds.bits() & !s.reader_wants.bits());
+                }
+                None => unwanted |= read_kinds,
             }
         }
         if write_fired {
@@ -260,7 +271,7 @@ impl Driver {
                 s.armed = Interest::NONE;
                 let mut still = Interest::NONE;
                 if s.reader.is_some() {
-                    still |= Interest::READABLE;
+                    still |= s.reader_wants;
                 }
                 if s.writer.is_some() {
                     still |= Interest::WRITABLE;

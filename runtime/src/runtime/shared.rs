@@ -118,7 +118,9 @@ impl Shared {
 
     /// Runtime thread: take remote work, if any was announced.
     pub(crate) fn take_remote(&self) -> Option<Remote> {
-        if !self.remote_pending.swap(false, Acquire) {
+        // A plain load first: the common case (nothing remote) then costs
+        // no locked instruction.
+        if !self.remote_pending.load(Relaxed) || !self.remote_pending.swap(false, Acquire) {
             return None;
         }
         let mut remote = self.remote.lock();

@@ -3,13 +3,22 @@
 //! Cost: `epoll_wait` is O(ready fds), independent of how many fds are
 //! registered; `epoll_ctl` is O(log n). Limits: none beyond `RLIMIT_NOFILE`.
 //! Timeouts use `epoll_pwait2` (nanoseconds, Linux ≥ 5.11) and fall back to
-//! `epoll_wait` (milliseconds, rounded up so a timer never fires early).
+//! `epoll_wait` (milliseconds, rounded up so a timer never fires early) when
+//! the kernel (or a seccomp filter) refuses it.
+//!
+//! Edge mode, as the runtime uses it, watches read and write for every fd
+//! whatever the interest (registered once, never modified); built with
+//! `exact` (for `Poller`) it watches only the interest given.
 //!
 //! Level mode: an fd whose interest is empty is registered with only
 //! `EPOLLONESHOT`, so a hung-up socket nobody waits on is reported at most
 //! once instead of on every call (the kernel always adds `EPOLLERR|EPOLLHUP`).
+//!
+//! The cross-thread notifier (token [`NOTIFY_TOKEN`]) is always registered
+//! level-triggered without `EPOLLONESHOT`: in oneshot mode the reactor never
+//! re-arms it, so a oneshot notifier would be reported only once per runtime.
 
-use super::{syscall, Event, EventBuf, Interest, Ready, Trigger};
+use super::{syscall, timespec, Event, EventBuf, Interest, Ready, Trigger, NOTIFY_TOKEN};
 use std::io;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -22,44 +31,48 @@ static NO_PWAIT2: AtomicBool = AtomicBool::new(false);
 pub(crate) struct Epoll {
     epfd: OwnedFd,
     trigger: Trigger,
+    /// Edge mode watches only the interest given instead of both directions.
+    exact: bool,
 }
 
 impl Epoll {
-    pub(crate) fn new(trigger: Trigger) -> io::Result<Epoll> {
+    pub(crate) fn new(trigger: Trigger, exact: bool) -> io::Result<Epoll> {
         let fd = syscall!(epoll_create1(libc::EPOLL_CLOEXEC))?;
         // SAFETY: epoll_create1 just returned this fd and nothing else owns it.
         let epfd = unsafe { OwnedFd::from_raw_fd(fd) };
-        Ok(Epoll { epfd, trigger })
+        Ok(Epoll {
+            epfd,
+            trigger,
+            exact,
+        })
     }
 
-    fn flags(&self, interest: Interest) -> u32 {
+    fn flags(&self, token: u64, interest: Interest) -> u32 {
+        if token == NOTIFY_TOKEN {
+            return libc::EPOLLIN as u32;
+        }
         let mut flags = match self.trigger {
-            Trigger::Edge => {
-                (libc::EPOLLIN | libc::EPOLLOUT | libc::EPOLLRDHUP | libc::EPOLLET) as u32
+            Trigger::Edge if !self.exact => {
+                return (libc::EPOLLIN | libc::EPOLLOUT | libc::EPOLLRDHUP | libc::EPOLLET) as u32
+                    | priority(interest);
             }
+            Trigger::Edge => libc::EPOLLET as u32,
+            Trigger::Level if interest.is_empty() => libc::EPOLLONESHOT as u32,
             Trigger::Level => 0,
             Trigger::Oneshot => libc::EPOLLONESHOT as u32,
         };
-        if self.trigger != Trigger::Edge {
-            if interest.is_readable() {
-                flags |= (libc::EPOLLIN | libc::EPOLLRDHUP) as u32;
-            }
-            if interest.is_writable() {
-                flags |= libc::EPOLLOUT as u32;
-            }
-            if interest.is_empty() {
-                flags |= libc::EPOLLONESHOT as u32;
-            }
+        if interest.is_readable() {
+            flags |= (libc::EPOLLIN | libc::EPOLLRDHUP) as u32;
         }
-        if interest.is_priority() {
-            flags |= libc::EPOLLPRI as u32;
+        if interest.is_writable() {
+            flags |= libc::EPOLLOUT as u32;
         }
-        flags
+        flags | priority(interest)
     }
 
     fn ctl(&self, op: libc::c_int, fd: RawFd, token: u64, interest: Interest) -> io::Result<()> {
         let mut ev = libc::epoll_event {
-            events: self.flags(interest),
+            events: self.flags(token, interest),
             u64: token,
         };
         // SAFETY: `ev` is a valid epoll_event for the duration of the call.
@@ -92,7 +105,7 @@ impl Epoll {
         events: &mut EventBuf,
         timeout: Option<Duration>,
     ) -> io::Result<()> {
-        let cap = events.capacity;
+        let cap = events.capacity();
         events.epoll.clear();
         events.epoll.reserve(cap);
         let buf = events.epoll.as_mut_ptr();
@@ -118,10 +131,7 @@ impl Epoll {
     ) -> io::Result<libc::c_int> {
         let epfd = self.epfd.as_raw_fd();
         if !NO_PWAIT2.load(Ordering::Relaxed) {
-            let ts = timeout.map(|d| libc::timespec {
-                tv_sec: d.as_secs().min(libc::time_t::MAX as u64) as libc::time_t,
-                tv_nsec: d.subsec_nanos() as libc::c_long,
-            });
+            let ts = timeout.map(timespec);
             let ts_ptr = ts
                 .as_ref()
                 .map_or(std::ptr::null(), |t| t as *const libc::timespec);
@@ -142,7 +152,8 @@ impl Epoll {
                 return Ok(res as libc::c_int);
             }
             let err = io::Error::last_os_error();
-            if err.raw_os_error() != Some(libc::ENOSYS) {
+            // ENOSYS: kernel < 5.11; EPERM: a seccomp filter that predates it.
+            if !matches!(err.raw_os_error(), Some(libc::ENOSYS | libc::EPERM)) {
                 return Err(err);
             }
             NO_PWAIT2.store(true, Ordering::Relaxed);
@@ -157,6 +168,14 @@ impl Epoll {
         };
         // SAFETY: `buf` has room for `cap` events.
         syscall!(epoll_wait(epfd, buf, cap, ms))
+    }
+}
+
+fn priority(interest: Interest) -> u32 {
+    if interest.is_priority() {
+        libc::EPOLLPRI as u32
+    } else {
+        0
     }
 }
 

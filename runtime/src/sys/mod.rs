@@ -1,25 +1,44 @@
 //! The OS layer: the only module that calls `libc`.
 //!
+//! Public here: [`Backend`], [`Interest`], [`Ready`], and the callback
+//! interface for code without async: [`poll_events`] (wait once) and
+//! [`Poller`] with [`Events`] (a reusable multiplexer, shareable by threads).
+//!
 //! # The backend contract
 //!
-//! Every readiness multiplexer ("backend") offers the same five operations,
-//! dispatched through [`Selector`]:
+//! Every readiness multiplexer ("backend": [`Backend`]) offers the same
+//! operations, dispatched through `Selector`. All take `&self`: a selector
+//! may be shared between threads (the public [`Poller`] does that).
 //!
-//! * `register(fd, token, interest)`: start watching `fd`; events for it carry `token`.
-//! * `reregister(fd, token, interest)`: change what is watched. An empty interest
-//!   keeps the fd registered but never reported.
-//! * `deregister(fd)`: stop watching; must be called before the fd is closed.
+//! * `register(fd, token, interest)`: start watching `fd`; events for it carry
+//!   `token`. Registering an fd twice is an error (`AlreadyExists` or `EEXIST`).
+//! * `reregister(fd, token, interest)`: change what is watched. An empty
+//!   interest keeps the fd registered but never reported: not even a hang-up
+//!   or an error (level backends leave it out of the kernel's set; epoll
+//!   level mode arms it `EPOLLONESHOT`, so such a state is reported at most once).
+//! * `deregister(fd)`: stop watching; must be called before the fd is closed
+//!   (select fails the whole wait with `EBADF` on a closed fd, poll reports it
+//!   as an error, epoll silently drops it).
 //! * `select(events, timeout)`: wait until at least one watched fd is ready, the
-//!   timeout (nanosecond precision; `None` = forever) passes, or [`Notifier`] is
+//!   timeout (nanosecond precision; `None` = forever) passes, or `Notifier` is
 //!   signalled; fill `events` with `(token, Ready)` pairs. `EINTR` is reported as
-//!   zero events, never as an error.
-//! * cross-thread wake: a [`Notifier`] (eventfd) registered like any other fd
-//!   under [`NOTIFY_TOKEN`].
+//!   zero events, never as an error. epoll reports at most the buffer's
+//!   capacity per call; poll and select have scanned every fd anyway and report
+//!   all that are ready. An event may be stale (the fd was re-registered
+//!   meanwhile): callers treat readiness as a hint.
+//! * cross-thread wake: a `Notifier` (eventfd) registered for reading under
+//!   `NOTIFY_TOKEN`. Whatever the backend's triggering, it is reported every
+//!   time it is signalled: oneshot mode never disarms it.
+//!
+//! Changes made while another thread is blocked in `select` reach the kernel
+//! at once on epoll, but poll and select wait on a snapshot taken when the
+//! wait began: `Selector::has_waiters` tells the caller to wake the waiter
+//! (with the `Notifier`) so that it starts over with the new set.
 //!
 //! Readiness covers readable, writable, read-closed, write-closed, error and
 //! priority ([`Ready`]).
 //!
-//! Backends differ in *triggering* ([`Trigger`]), which the reactor honours:
+//! Backends differ in *triggering* (`Trigger`), which the reactor honours:
 //! * **edge** (`EpollEdge`): each fd is registered once for read and write and
 //!   never modified; an event means "something changed", so readiness is cached
 //!   in user space until an operation returns `WouldBlock`.
@@ -29,7 +48,13 @@
 //! * **oneshot** (`EpollOneshot`): the kernel disarms an fd after reporting it;
 //!   the reactor re-arms it when a task waits again.
 //!
-//! Each backend file documents its cost per call and its limits.
+//! Each backend file documents its cost per call and its limits:
+//!
+//! | backend | wait cost | register/modify/remove | limits |
+//! |---|---|---|---|
+//! | epoll (all modes) | O(ready fds) | `epoll_ctl`, O(log n) | `RLIMIT_NOFILE` |
+//! | poll | O(registered fds with an interest) | O(1), no syscall | `RLIMIT_NOFILE` |
+//! | select | O(highest fd) | O(1), no syscall | fd < `FD_SETSIZE` (1024) |
 
 use std::io;
 use std::os::fd::RawFd;
@@ -39,12 +64,16 @@ mod epoll;
 mod interest;
 pub mod net;
 mod notifier;
+mod poll;
+mod poller;
+mod select;
 pub(crate) mod signal;
 pub(crate) mod thread;
 pub mod unix_cred;
 
 pub use interest::{Interest, Ready};
 pub(crate) use notifier::Notifier;
+pub use poller::{poll_events, Events, Poller};
 
 /// The token under which the runtime's cross-thread [`Notifier`] is registered.
 pub(crate) const NOTIFY_TOKEN: u64 = u64::MAX;
@@ -160,7 +189,7 @@ impl std::str::FromStr for Backend {
 
 impl std::fmt::Display for Backend {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
+        f.pad(self.name())
     }
 }
 
@@ -171,13 +200,16 @@ pub(crate) struct Event {
     pub(crate) ready: Ready,
 }
 
-/// A reusable buffer of events filled by [`Selector::select`].
+/// A reusable buffer of events filled by [`Selector::select`], with the
+/// backends' scratch space, so that a wait allocates nothing once warm.
 #[derive(Debug)]
 pub(crate) struct EventBuf {
     pub(crate) list: Vec<Event>,
     capacity: usize,
-    /// Scratch space for epoll's `epoll_event` array.
+    /// epoll's `epoll_event` array.
     epoll: Vec<libc::epoll_event>,
+    /// poll's copy of the `pollfd` array, taken under its lock.
+    poll: Vec<libc::pollfd>,
 }
 
 impl EventBuf {
@@ -187,45 +219,84 @@ impl EventBuf {
             list: Vec::with_capacity(capacity),
             capacity,
             epoll: Vec::new(),
+            poll: Vec::new(),
         }
     }
+
+    pub(crate) fn capacity(&self) -> usize {
+        self.capacity
+    }
+}
+
+/// A `timespec` for a wait of `d` (seconds saturate at `time_t::MAX`).
+pub(crate) fn timespec(d: Duration) -> libc::timespec {
+    libc::timespec {
+        tv_sec: d.as_secs().min(libc::time_t::MAX as u64) as libc::time_t,
+        tv_nsec: d.subsec_nanos() as libc::c_long,
+    }
+}
+
+/// The error for an fd number that cannot be registered at all.
+pub(crate) fn negative_fd(fd: RawFd) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidInput,
+        format!("invalid file descriptor {fd}"),
+    )
 }
 
 /// A readiness multiplexer: one of the backends behind the contract above.
 #[derive(Debug)]
 pub(crate) enum Selector {
     Epoll(epoll::Epoll),
+    Poll(poll::Poll),
+    /// Boxed: its master `fd_set`s make it much larger than the others.
+    Select(Box<select::Select>),
 }
 
 impl Selector {
-    /// Creates the multiplexer for `backend`.
+    /// Creates the multiplexer for `backend`, as the runtime uses it: in edge
+    /// mode every fd is watched for both directions whatever its interest.
     pub(crate) fn new(backend: Backend) -> io::Result<Selector> {
-        match backend {
+        Selector::build(backend, false)
+    }
+
+    /// Like [`Selector::new`], but edge mode watches only the interest given
+    /// (for [`Poller`], whose users expect exactly what they asked for).
+    pub(crate) fn with_exact_interest(backend: Backend) -> io::Result<Selector> {
+        Selector::build(backend, true)
+    }
+
+    fn build(backend: Backend, exact: bool) -> io::Result<Selector> {
+        Ok(match backend {
             Backend::EpollEdge | Backend::EpollLevel | Backend::EpollOneshot => {
-                epoll::Epoll::new(backend.trigger()).map(Selector::Epoll)
+                Selector::Epoll(epoll::Epoll::new(backend.trigger(), exact)?)
             }
-            Backend::Poll | Backend::Select => Err(io::Error::new(
-                io::ErrorKind::Unsupported,
-                format!("the {backend} backend is not built yet"),
-            )),
-        }
+            Backend::Poll => Selector::Poll(poll::Poll::new()),
+            Backend::Select => Selector::Select(Box::new(select::Select::new())),
+        })
     }
 
     pub(crate) fn register(&self, fd: RawFd, token: u64, interest: Interest) -> io::Result<()> {
         match self {
             Selector::Epoll(s) => s.register(fd, token, interest),
+            Selector::Poll(s) => s.register(fd, token, interest),
+            Selector::Select(s) => s.register(fd, token, interest),
         }
     }
 
     pub(crate) fn reregister(&self, fd: RawFd, token: u64, interest: Interest) -> io::Result<()> {
         match self {
             Selector::Epoll(s) => s.reregister(fd, token, interest),
+            Selector::Poll(s) => s.reregister(fd, token, interest),
+            Selector::Select(s) => s.reregister(fd, token, interest),
         }
     }
 
     pub(crate) fn deregister(&self, fd: RawFd) -> io::Result<()> {
         match self {
             Selector::Epoll(s) => s.deregister(fd),
+            Selector::Poll(s) => s.deregister(fd),
+            Selector::Select(s) => s.deregister(fd),
         }
     }
 
@@ -237,6 +308,21 @@ impl Selector {
         events.list.clear();
         match self {
             Selector::Epoll(s) => s.select(events, timeout),
+            Selector::Poll(s) => s.select(events, timeout),
+            Selector::Select(s) => s.select(events, timeout),
+        }
+    }
+
+    /// Whether a thread is blocked in `select` on a snapshot of the interest
+    /// set that a change just made stale (poll and select only; epoll sees
+    /// changes at once). Read it *after* the change: the snapshot and this
+    /// flag are updated under the same lock, so `false` means the change will
+    /// be seen by the next wait.
+    pub(crate) fn has_waiters(&self) -> bool {
+        match self {
+            Selector::Epoll(_) => false,
+            Selector::Poll(s) => s.has_waiters(),
+            Selector::Select(s) => s.has_waiters(),
         }
     }
 }

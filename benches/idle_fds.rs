@@ -1,0 +1,347 @@
+//! What idle fds cost each backend: one socket pair plays ping-pong (one byte
+//! back and forth) through a `mini_rt::sys::Poller` while 10, 100, 1000 or
+//! 10 000 idle fds (unbound Unix datagram sockets, never readable) are
+//! registered beside it.
+//!
+//! ```text
+//! cargo bench --bench idle_fds      # about 10 s; writes benches/idle_fds.svg
+//! ```
+//!
+//! Per event = one `wait` reporting one fd, plus the `read` and the `write`
+//! that answer it (plus the re-arming `modify` on epoll-oneshot). Each cell
+//! is the median of several repetitions, interleaved across backends and
+//! sizes so that drift in machine load spreads evenly. CPU per event comes
+//! from `getrusage`. Expect epoll flat and poll/select growing linearly;
+//! select cannot hold fds ≥ 1024, hence "n/a".
+
+use mini_rt::io::Interest;
+use mini_rt::runtime::Backend;
+use mini_rt::sys::{Events, Poller};
+use std::fmt::Write as _;
+use std::io::{self, Read, Write};
+use std::os::fd::AsRawFd;
+use std::os::unix::net::{UnixDatagram, UnixStream};
+use std::time::{Duration, Instant};
+
+const SIZES: [usize; 4] = [10, 100, 1000, 10_000];
+const REPS: usize = 7;
+/// How long one repetition of one cell plays ping-pong.
+const RUN: Duration = Duration::from_millis(40);
+
+/// One backend's poller and its active pair, created before the idle fds so
+/// that select's fds stay below 1024.
+struct Bench {
+    backend: Backend,
+    poller: Poller,
+    pair: [UnixStream; 2],
+    events: Events,
+}
+
+/// One repetition of one cell: ns per event, and CPU time (user, system)
+/// with the event count. getrusage may count in scheduler ticks, so CPU is
+/// summed over repetitions rather than taken per run.
+#[derive(Clone, Copy)]
+struct Sample {
+    ns_per_event: f64,
+    user: Duration,
+    sys: Duration,
+    events: u64,
+}
+
+/// A cell's result: median ns per event, user and system CPU ns per event.
+#[derive(Clone, Copy)]
+struct Cell {
+    ns: f64,
+    user: f64,
+    sys: f64,
+}
+
+fn main() -> io::Result<()> {
+    raise_nofile(SIZES[3] as u64 + 256);
+    // Select first: its fds get the lowest numbers.
+    let order = [
+        Backend::Select,
+        Backend::Poll,
+        Backend::EpollEdge,
+        Backend::EpollLevel,
+        Backend::EpollOneshot,
+    ];
+    let mut benches = Vec::new();
+    for backend in order.into_iter().take(1) {
+        benches.push(Bench::new(backend)?);
+    }
+    let idle: Vec<UnixDatagram> = (0..SIZES[3])
+        .map(|_| UnixDatagram::unbound())
+        .collect::<io::Result<_>>()?;
+    for backend in order.into_iter().skip(1) {
+        benches.push(Bench::new(backend)?);
+    }
+    benches.sort_by_key(|b| Backend::ALL.iter().position(|x| *x == b.backend));
+
+    let start = Instant::now();
+    // samples[backend][size] = one Sample per repetition (empty: n/a).
+    let mut samples = vec![vec![Vec::<Sample>::new(); SIZES.len()]; benches.len()];
+    for _ in 0..REPS {
+        for (si, &size) in SIZES.iter().enumerate() {
+            for (bi, bench) in benches.iter_mut().enumerate() {
+                if let Some(s) = bench.measure(&idle[..size])? {
+                    samples[bi][si].push(s);
+                }
+            }
+        }
+    }
+    let cells: Vec<Vec<Option<Cell>>> = samples
+        .iter()
+        .map(|per_size| per_size.iter().map(|s| summarize(s)).collect())
+        .collect();
+    let names: Vec<&str> = benches.iter().map(|b| b.backend.name()).collect();
+    print_table(
+        "ns per event (wait + read + write), median",
+        &names,
+        &cells,
+        |c| c.ns,
+    );
+    print_table("user CPU ns per event", &names, &cells, |c| c.user);
+    print_table("system CPU ns per event", &names, &cells, |c| c.sys);
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/idle_fds.svg");
+    std::fs::write(path, svg(&names, &cells))?;
+    println!(
+        "\nplot: {path}  (total {:.1} s)",
+        start.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+impl Bench {
+    fn new(backend: Backend) -> io::Result<Bench> {
+        let poller = Poller::new(backend)?;
+        let (a, b) = UnixStream::pair()?;
+        for (token, s) in [&a, &b].into_iter().enumerate() {
+            s.set_nonblocking(true)?;
+            poller.add(s.as_raw_fd(), token, Interest::READABLE)?;
+        }
+        Ok(Bench {
+            backend,
+            poller,
+            pair: [a, b],
+            events: Events::with_capacity(64),
+        })
+    }
+
+    /// Registers `idle`, plays ping-pong for `RUN`, deregisters; `None` if the
+    /// backend cannot hold that many fds.
+    fn measure(&mut self, idle: &[UnixDatagram]) -> io::Result<Option<Sample>> {
+        let mut added = 0;
+        let mut refused = false;
+        for (i, fd) in idle.iter().enumerate() {
+            match self.poller.add(fd.as_raw_fd(), 2 + i, Interest::READABLE) {
+                Ok(()) => added += 1,
+                Err(e) if e.kind() == io::ErrorKind::InvalidInput => {
+                    refused = true;
+                    break;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        let res = if refused {
+            None
+        } else {
+            Some(self.ping_pong()?)
+        };
+        for fd in &idle[..added] {
+            self.poller.delete(fd.as_raw_fd())?;
+        }
+        Ok(res)
+    }
+
+    fn ping_pong(&mut self) -> io::Result<Sample> {
+        let mut byte = [0u8; 1];
+        (&self.pair[0]).write_all(b"x")?;
+        let mut step = |b: &mut Bench| -> io::Result<usize> {
+            if b.poller.wait(&mut b.events, Some(Duration::from_secs(5)))? == 0 {
+                return Err(io::Error::other(format!("{}: no event in 5 s", b.backend)));
+            }
+            for (token, _) in b.events.iter() {
+                let (mut me, mut peer) = (&b.pair[token], &b.pair[1 - token]);
+                me.read_exact(&mut byte)?;
+                peer.write_all(&byte)?;
+                if b.backend == Backend::EpollOneshot {
+                    b.poller.modify(me.as_raw_fd(), token, Interest::READABLE)?;
+                }
+            }
+            Ok(b.events.len())
+        };
+        for _ in 0..50 {
+            step(self)?; // warm up
+        }
+        let (cpu0, t0) = (cpu(), Instant::now());
+        let mut events = 0u64;
+        while t0.elapsed() < RUN || events < 100 {
+            events += step(self)? as u64;
+        }
+        let elapsed = t0.elapsed();
+        let (user, sys) = cpu();
+        // Leave the pair quiet: one byte is in flight, take it.
+        step(self)?;
+        let (mut pair0, mut pair1) = (&self.pair[0], &self.pair[1]);
+        let _ = (pair0.read(&mut byte), pair1.read(&mut byte));
+        Ok(Sample {
+            ns_per_event: elapsed.as_nanos() as f64 / events as f64,
+            user: user - cpu0.0,
+            sys: sys - cpu0.1,
+            events,
+        })
+    }
+}
+
+fn summarize(samples: &[Sample]) -> Option<Cell> {
+    if samples.is_empty() {
+        return None;
+    }
+    let mut ns: Vec<f64> = samples.iter().map(|s| s.ns_per_event).collect();
+    ns.sort_by(|a, b| a.total_cmp(b));
+    let events: u64 = samples.iter().map(|s| s.events).sum();
+    let per = |d: Duration| d.as_nanos() as f64 / events as f64;
+    Some(Cell {
+        ns: ns[ns.len() / 2],
+        user: per(samples.iter().map(|s| s.user).sum()),
+        sys: per(samples.iter().map(|s| s.sys).sum()),
+    })
+}
+
+fn print_table(title: &str, names: &[&str], m: &[Vec<Option<Cell>>], f: fn(&Cell) -> f64) {
+    println!("\n{title}");
+    print!("{:>9}", "idle fds");
+    for n in names {
+        print!(" {n:>13}");
+    }
+    println!();
+    for (si, size) in SIZES.iter().enumerate() {
+        print!("{size:>9}");
+        for per_size in m {
+            match &per_size[si] {
+                Some(s) => print!(" {:>13.0}", f(s)),
+                None => print!(" {:>13}", "n/a"),
+            }
+        }
+        println!();
+    }
+}
+
+/// CPU used by this process so far: (user, system).
+fn cpu() -> (Duration, Duration) {
+    // SAFETY: an all-zero rusage is valid, and getrusage only writes into it.
+    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: `ru` is a live, writable rusage.
+    assert_eq!(unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut ru) }, 0);
+    let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    (tv(ru.ru_utime), tv(ru.ru_stime))
+}
+
+/// Raises the soft `RLIMIT_NOFILE` to `n` if the hard limit allows.
+fn raise_nofile(n: u64) {
+    // SAFETY: an all-zero rlimit is valid; getrlimit only writes into it.
+    let mut lim: libc::rlimit = unsafe { std::mem::zeroed() };
+    // SAFETY: `lim` is a live, writable rlimit.
+    if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) } == 0 && lim.rlim_cur < n {
+        lim.rlim_cur = n.min(lim.rlim_max);
+        // SAFETY: `lim` is a live rlimit; raising the soft limit affects nothing else.
+        unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &lim) };
+    }
+}
+
+/// A log-log line plot of ns per event against idle fds, one line per backend.
+fn svg(names: &[&str], m: &[Vec<Option<Cell>>]) -> String {
+    const COLORS: [&str; 5] = ["#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#d62728"];
+    let (w, h, left, right, top, bottom) = (720.0, 440.0, 80.0, 170.0, 40.0, 60.0);
+    let values = m.iter().flatten().flatten().map(|c| c.ns);
+    let lo = values
+        .clone()
+        .fold(f64::MAX, f64::min)
+        .max(1.0)
+        .log10()
+        .floor();
+    let hi = values.fold(1.0, f64::max).log10().ceil().max(lo + 1.0);
+    let x = |n: usize| left + ((n as f64).log10() - 1.0) / 3.0 * (w - left - right);
+    let y = |v: f64| top + (hi - v.log10()) / (hi - lo) * (h - top - bottom);
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" font-family="sans-serif" font-size="12">"#
+    );
+    let _ = writeln!(s, r#"<rect width="{w}" height="{h}" fill="white"/>"#);
+    let _ = writeln!(
+        s,
+        r#"<text x="{}" y="22" text-anchor="middle" font-size="15">mini_rt: cost per event (wait + read + write) vs. idle registered fds</text>"#,
+        w / 2.0
+    );
+    for &n in &SIZES {
+        let _ = writeln!(
+            s,
+            r##"<line x1="{0}" y1="{top}" x2="{0}" y2="{1}" stroke="#ddd"/><text x="{0}" y="{2}" text-anchor="middle">{n}</text>"##,
+            x(n).round(),
+            h - bottom,
+            h - bottom + 18.0
+        );
+    }
+    for e in lo as i32..=hi as i32 {
+        let v = 10f64.powi(e);
+        let label = match e {
+            ..=2 => format!("{v} ns"),
+            3..=5 => format!("{} µs", v / 1e3),
+            _ => format!("{} ms", v / 1e6),
+        };
+        let _ = writeln!(
+            s,
+            r##"<line x1="{left}" y1="{0}" x2="{1}" y2="{0}" stroke="#ddd"/><text x="{2}" y="{3}" text-anchor="end">{label}</text>"##,
+            y(v).round(),
+            w - right,
+            left - 6.0,
+            y(v).round() + 4.0
+        );
+    }
+    let _ = writeln!(
+        s,
+        r#"<text x="{}" y="{}" text-anchor="middle">idle fds registered (log scale)</text>"#,
+        (left + w - right) / 2.0,
+        h - 16.0
+    );
+    let _ = writeln!(
+        s,
+        r#"<text x="18" y="{0}" text-anchor="middle" transform="rotate(-90 18 {0})">ns per event (log scale)</text>"#,
+        (top + h - bottom) / 2.0
+    );
+    for (bi, (name, per_size)) in names.iter().zip(m).enumerate() {
+        let color = COLORS[bi % COLORS.len()];
+        let points: Vec<String> = SIZES
+            .iter()
+            .zip(per_size)
+            .filter_map(|(&n, v)| v.map(|v| format!("{:.1},{:.1}", x(n), y(v.ns))))
+            .collect();
+        let _ = writeln!(
+            s,
+            r#"<polyline points="{}" fill="none" stroke="{color}" stroke-width="2"/>"#,
+            points.join(" ")
+        );
+        for p in &points {
+            let (px, py) = p.split_once(',').unwrap();
+            let _ = writeln!(s, r#"<circle cx="{px}" cy="{py}" r="3" fill="{color}"/>"#);
+        }
+        let note = if per_size.iter().any(Option::is_none) {
+            " (fd &lt; 1024)"
+        } else {
+            ""
+        };
+        let ly = top + 20.0 + 22.0 * bi as f64;
+        let _ = writeln!(
+            s,
+            r#"<line x1="{0}" y1="{ly}" x2="{1}" y2="{ly}" stroke="{color}" stroke-width="2"/><text x="{2}" y="{3}">{name}{note}</text>"#,
+            w - right + 16.0,
+            w - right + 40.0,
+            w - right + 46.0,
+            ly + 4.0
+        );
+    }
+    s.push_str("</svg>\n");
+    s
+}

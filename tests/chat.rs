@@ -1,0 +1,81 @@
+//! The chat example end to end: run it as a child process, chat through it,
+//! then send SIGINT: it must tell the clients, close them, and exit 0.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+/// `cargo test` builds the examples next to the test binaries.
+fn example(name: &str) -> std::path::PathBuf {
+    let mut dir = std::env::current_exe().unwrap();
+    dir.pop();
+    if dir.ends_with("deps") {
+        dir.pop();
+    }
+    dir.join("examples").join(name)
+}
+
+/// Waits for the child with a bound, so a hang fails the test.
+fn wait_bounded(mut child: Child, secs: u64) -> std::process::ExitStatus {
+    let (tx, rx) = mpsc::channel();
+    let pid = child.id();
+    std::thread::spawn(move || tx.send(child.wait()).unwrap());
+    match rx.recv_timeout(Duration::from_secs(secs)) {
+        Ok(status) => status.unwrap(),
+        Err(_) => {
+            // Do not leave the child running.
+            let _ = Command::new("kill").arg("-9").arg(pid.to_string()).status();
+            panic!("chat example did not exit within {secs} s of SIGINT");
+        }
+    }
+}
+
+fn connect(addr: &str) -> (TcpStream, BufReader<TcpStream>) {
+    let s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let r = BufReader::new(s.try_clone().unwrap());
+    (s, r)
+}
+
+fn line(r: &mut BufReader<TcpStream>) -> String {
+    let mut l = String::new();
+    r.read_line(&mut l).expect("read a line within 5 s");
+    l
+}
+
+#[test]
+fn chat_broadcasts_and_shuts_down_gracefully_on_sigint() {
+    let mut child = Command::new(example("chat"))
+        .arg("127.0.0.1:0")
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("run the chat example (built by cargo test)");
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    out.read_line(&mut first).unwrap();
+    let addr = first.trim().rsplit(' ').next().unwrap().to_string();
+    assert!(first.starts_with("chat listening on"), "{first:?}");
+
+    let (mut a, mut ra) = connect(&addr);
+    let (mut b, mut rb) = connect(&addr);
+    // Make sure both are registered before chatting: each says hello once
+    // and the other sees it.
+    a.write_all(b"hello from a\n").unwrap();
+    let got = line(&mut rb);
+    assert!(got.ends_with(": hello from a\n"), "{got:?}");
+    b.write_all(b"hi a\n").unwrap();
+    assert!(line(&mut ra).ends_with(": hi a\n"));
+
+    // SIGINT: graceful shutdown.
+    let rc = Command::new("kill").arg("-INT").arg(child.id().to_string()).status().unwrap();
+    assert!(rc.success());
+    for r in [&mut ra, &mut rb] {
+        assert_eq!(line(r), "server shutting down\n");
+        assert_eq!(line(r), "", "connection closed after the goodbye");
+    }
+    let status = wait_bounded(child, 5);
+    assert!(status.success(), "chat exited with {status:?}");
+    drop((a, b));
+}
