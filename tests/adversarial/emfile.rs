@@ -69,7 +69,10 @@ async fn child_checks(acc: Rc<Accepting>, baseline_fds: usize) {
         acc.accepted.get(),
         acc.errors.get()
     );
-    assert!(cpu * 20 < wall, "accept spins on EMFILE: {cpu:?} CPU in {wall:?}");
+    assert!(
+        cpu * 20 < wall,
+        "accept spins on EMFILE: {cpu:?} CPU in {wall:?}"
+    );
     let accepted = acc.accepted.get();
     acc.held.borrow_mut().clear();
     bounded(5, async {

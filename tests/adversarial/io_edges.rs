@@ -105,7 +105,10 @@ fn half_closed_peer_yields_all_data_then_eof_repeatedly() {
         });
         let mut got = vec![0u8; 1000];
         bounded(5, read_exact(&ours, &mut got)).await.unwrap();
-        assert!(got.iter().enumerate().all(|(i, b)| *b == pattern(7, i as u64)));
+        assert!(got
+            .iter()
+            .enumerate()
+            .all(|(i, b)| *b == pattern(7, i as u64)));
         go_tx.send(()).unwrap();
         let mut buf = [0u8; 16];
         // The shutdown arrives while this read waits: READ_CLOSED must wake it.

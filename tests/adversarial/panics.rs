@@ -64,7 +64,10 @@ fn futures_panicking_in_drop_at_runtime_shutdown_do_not_stop_the_others_dropping
         mini_rt::task::yield_now().await;
     });
     let res = catch_unwind(AssertUnwindSafe(move || drop(rt)));
-    assert!(res.is_ok(), "a panic in a task's drop escaped the runtime's drop");
+    assert!(
+        res.is_ok(),
+        "a panic in a task's drop escaped the runtime's drop"
+    );
     for (i, f) in flags.iter().enumerate() {
         assert!(f.load(SeqCst), "task {i} was not dropped");
     }
@@ -113,7 +116,10 @@ fn runtime_survives_a_panicking_waker_in_the_driver<F: Future + 'static>(body: F
     let t0 = crate::support::cpu_time();
     rt.block_on(async { bounded(5, sleep(Duration::from_millis(50))).await });
     let cpu = crate::support::cpu_time() - t0;
-    assert!(cpu < Duration::from_millis(25), "runtime spins after: {cpu:?}");
+    assert!(
+        cpu < Duration::from_millis(25),
+        "runtime spins after: {cpu:?}"
+    );
 }
 
 #[test]

@@ -34,7 +34,8 @@ fn dropping_a_busy_runtime_closes_every_fd_and_returns_promptly() {
             });
         }
         mini_rt::spawn(sleep(Duration::from_secs(3600)));
-        let blocking = mini_rt::task::spawn_blocking(|| std::thread::sleep(Duration::from_secs(10)));
+        let blocking =
+            mini_rt::task::spawn_blocking(|| std::thread::sleep(Duration::from_secs(10)));
         mini_rt::spawn(async move {
             let _ = blocking.await;
         });

@@ -108,7 +108,9 @@ fn timeouts_with_past_and_max_deadlines_behave() {
         let past = Instant::now() - Duration::from_secs(10);
         // A ready future wins over an elapsed deadline (as tokio).
         assert_eq!(timeout_at(past, async { 1 }).await, Ok(1));
-        assert!(timeout_at(past, std::future::pending::<()>()).await.is_err());
+        assert!(timeout_at(past, std::future::pending::<()>())
+            .await
+            .is_err());
         // A MAX timeout around a future that waits on a short timer.
         let r = timeout(Duration::MAX, sleep(Duration::from_millis(2))).await;
         assert!(r.is_ok());

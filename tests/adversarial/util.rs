@@ -56,7 +56,9 @@ pub async fn read_exact(s: &Evented, mut buf: &mut [u8]) -> io::Result<()> {
 
 /// A deterministic byte stream: byte `i` of stream `seed`.
 pub fn pattern(seed: u64, i: u64) -> u8 {
-    (i.wrapping_mul(2_654_435_761).wrapping_add(seed.wrapping_mul(97)) >> 7) as u8
+    (i.wrapping_mul(2_654_435_761)
+        .wrapping_add(seed.wrapping_mul(97))
+        >> 7) as u8
 }
 
 /// A small deterministic LCG (no `rand` dependency).
@@ -103,9 +105,15 @@ pub fn is_child(name: &str) -> bool {
 pub fn child_command(name: &str, envs: &[(&str, String)]) -> Command {
     let exe = std::env::current_exe().expect("current_exe");
     let mut cmd = Command::new(exe);
-    cmd.args([name, "--exact", "--include-ignored", "--test-threads=1", "--nocapture"])
-        .env(CHILD_ENV, name)
-        .stdin(Stdio::null());
+    cmd.args([
+        name,
+        "--exact",
+        "--include-ignored",
+        "--test-threads=1",
+        "--nocapture",
+    ])
+    .env(CHILD_ENV, name)
+    .stdin(Stdio::null());
     for (k, v) in envs {
         cmd.env(k, v);
     }

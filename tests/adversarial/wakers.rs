@@ -68,7 +68,10 @@ fn foreign_thread_wake_reaches_a_runtime_parked_in_the_backend() {
         let ran_at = bounded(5, task).await.unwrap();
         let woke_at = waking.join().unwrap();
         let latency = ran_at.saturating_duration_since(woke_at);
-        assert!(latency < Duration::from_secs(1), "woken task ran after {latency:?}");
+        assert!(
+            latency < Duration::from_secs(1),
+            "woken task ran after {latency:?}"
+        );
         assert_eq!(polls.get(), 2);
         assert!(handle.stats().parks > parks_before);
     });
