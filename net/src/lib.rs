@@ -7,3 +7,6 @@ mod addr;
 pub mod tcp;
 mod udp;
 pub mod unix;
+
+pub use addr::ToSocketAddrs;
+pub use tcp::{TcpListener, TcpSocket, TcpStream};
