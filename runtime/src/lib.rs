@@ -18,14 +18,14 @@
 mod macros;
 
 mod context;
-#[cfg(test)]
-mod test_util;
 pub mod io;
 pub mod reactor;
 pub mod runtime;
 pub mod sync;
 pub mod sys;
 pub mod task;
+#[cfg(test)]
+mod test_util;
 pub mod time;
 
 pub use task::spawn;

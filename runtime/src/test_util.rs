@@ -29,7 +29,10 @@ pub(crate) fn block_on<F: Future>(fut: F) -> F::Output {
             return v;
         }
         let now = Instant::now();
-        assert!(now < deadline, "test_util::block_on: future did not complete within 10 s");
+        assert!(
+            now < deadline,
+            "test_util::block_on: future did not complete within 10 s"
+        );
         thread::park_timeout(deadline - now);
     }
 }

@@ -64,7 +64,10 @@ impl Driver {
             selector,
             trigger: backend.trigger(),
             events: RefCell::new(EventBuf::with_capacity(EVENTS_CAPACITY)),
-            io: RefCell::new(Registrations { slab: Slab::with_capacity(64), next_gen: 0 }),
+            io: RefCell::new(Registrations {
+                slab: Slab::with_capacity(64),
+                next_gen: 0,
+            }),
             timers: RefCell::new(TimerHeap::new()),
             wakers: RefCell::new(Vec::with_capacity(64)),
         })
@@ -138,7 +141,10 @@ impl Driver {
         };
         let ready = s.readiness & interest.mask();
         if !ready.is_empty() {
-            return Poll::Ready(Ok(ReadyEvent { ready, tick: s.tick }));
+            return Poll::Ready(Ok(ReadyEvent {
+                ready,
+                tick: s.tick,
+            }));
         }
         if interest.is_readable() || interest.is_priority() {
             store_waker(&mut s.reader, cx.waker());
@@ -163,9 +169,10 @@ impl Driver {
         let io = self.io.borrow();
         let (idx, generation) = split(tok);
         match io.slab.get(idx) {
-            Some(s) if s.generation == generation => {
-                Ok(ReadyEvent { ready: s.readiness & interest.mask(), tick: s.tick })
-            }
+            Some(s) if s.generation == generation => Ok(ReadyEvent {
+                ready: s.readiness & interest.mask(),
+                tick: s.tick,
+            }),
             _ => Err(stale()),
         }
     }
@@ -196,7 +203,10 @@ impl Driver {
         {
             let mut events = self.events.borrow_mut();
             if let Err(e) = self.selector.select(&mut events, wait) {
-                panic!("mini_rt: the {} backend failed to wait for events: {e}", shared.backend);
+                panic!(
+                    "mini_rt: the {} backend failed to wait for events: {e}",
+                    shared.backend
+                );
             }
             let mut io = self.io.borrow_mut();
             for ev in &events.list {

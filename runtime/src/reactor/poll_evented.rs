@@ -43,10 +43,16 @@ impl<E: AsRawFd + Into<OwnedFd>> PollEvented<E> {
     pub fn new_with_interest(io: E, interest: Interest) -> io::Result<Self> {
         let fd = io.as_raw_fd();
         let res = context::with_core(|core| {
-            core.driver.register(fd, interest).map(|token| (token, core.shared.clone()))
+            core.driver
+                .register(fd, interest)
+                .map(|token| (token, core.shared.clone()))
         });
         match res {
-            Some(Ok((token, shared))) => Ok(PollEvented { io: Some(io), token, shared }),
+            Some(Ok((token, shared))) => Ok(PollEvented {
+                io: Some(io),
+                token,
+                shared,
+            }),
             Some(Err(e)) => Err(e),
             None => Err(io::Error::other(context::NO_RUNTIME)),
         }
@@ -62,7 +68,9 @@ impl<E: AsRawFd + Into<OwnedFd>> PollEvented<E> {
     pub fn into_inner(mut self) -> io::Result<E> {
         let io = self.io.take().expect("PollEvented used after into_inner");
         let fd = io.as_raw_fd();
-        match context::with_runtime(self.shared.id, |core| core.driver.deregister(self.token, fd)) {
+        match context::with_runtime(self.shared.id, |core| {
+            core.driver.deregister(self.token, fd)
+        }) {
             Some(res) => res.map(|()| io),
             None => {
                 self.io = Some(io);
@@ -73,10 +81,16 @@ impl<E: AsRawFd + Into<OwnedFd>> PollEvented<E> {
 
     /// Polls for readiness matching `interest`, consuming one unit of the
     /// task's cooperative budget when ready.
-    pub fn poll_ready(&self, cx: &mut Context<'_>, interest: Interest) -> Poll<io::Result<ReadyEvent>> {
+    pub fn poll_ready(
+        &self,
+        cx: &mut Context<'_>,
+        interest: Interest,
+    ) -> Poll<io::Result<ReadyEvent>> {
         ready!(coop::poll_proceed(cx));
-        context::with_runtime(self.shared.id, |core| core.driver.poll_ready(self.token, interest, cx))
-            .unwrap_or_else(|| Poll::Ready(Err(wrong_runtime())))
+        context::with_runtime(self.shared.id, |core| {
+            core.driver.poll_ready(self.token, interest, cx)
+        })
+        .unwrap_or_else(|| Poll::Ready(Err(wrong_runtime())))
     }
 
     /// Waits until the resource is ready for `interest`.
@@ -86,7 +100,9 @@ impl<E: AsRawFd + Into<OwnedFd>> PollEvented<E> {
 
     /// Forgets `ev`'s readiness unless a newer event arrived meanwhile.
     pub fn clear_readiness(&self, ev: ReadyEvent) {
-        context::with_runtime(self.shared.id, |core| core.driver.clear_readiness(self.token, ev));
+        context::with_runtime(self.shared.id, |core| {
+            core.driver.clear_readiness(self.token, ev)
+        });
     }
 
     /// Counts a wakeup that found nothing to do (readiness said yes, the
@@ -117,9 +133,15 @@ impl<E: AsRawFd + Into<OwnedFd>> PollEvented<E> {
 
     /// Runs `f` once if the cached readiness allows it; returns `WouldBlock`
     /// (and clears readiness) otherwise, as tokio's `try_io`.
-    pub fn try_io<R>(&self, interest: Interest, f: impl FnOnce(&E) -> io::Result<R>) -> io::Result<R> {
-        let ev = context::with_runtime(self.shared.id, |core| core.driver.readiness(self.token, interest))
-            .unwrap_or_else(|| Err(wrong_runtime()))?;
+    pub fn try_io<R>(
+        &self,
+        interest: Interest,
+        f: impl FnOnce(&E) -> io::Result<R>,
+    ) -> io::Result<R> {
+        let ev = context::with_runtime(self.shared.id, |core| {
+            core.driver.readiness(self.token, interest)
+        })
+        .unwrap_or_else(|| Err(wrong_runtime()))?;
         if ev.ready.is_empty() {
             return Err(io::ErrorKind::WouldBlock.into());
         }

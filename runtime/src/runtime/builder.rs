@@ -26,7 +26,11 @@ pub struct Builder {
 impl Builder {
     /// A builder for the single-threaded runtime (the only flavour mini_rt has).
     pub fn new_current_thread() -> Builder {
-        Builder { backend: None, event_interval: 61, max_blocking_threads: 64 }
+        Builder {
+            backend: None,
+            event_interval: 61,
+            max_blocking_threads: 64,
+        }
     }
 
     /// Accepted for tokio compatibility: IO and timers are always enabled.

@@ -72,7 +72,10 @@ impl Core {
     /// idle) until `fut` completes.
     pub(crate) fn block_on<F: Future>(&self, fut: Pin<&mut F>) -> F::Output {
         let mut fut = fut;
-        let main = Arc::new(MainWaker { woken: AtomicBool::new(true), shared: self.shared.clone() });
+        let main = Arc::new(MainWaker {
+            woken: AtomicBool::new(true),
+            shared: self.shared.clone(),
+        });
         let waker = Waker::from(main.clone());
         let mut cx = Context::from_waker(&waker);
         loop {
@@ -92,7 +95,8 @@ impl Core {
                     break;
                 }
             }
-            let busy = ran == self.event_interval || !self.tasks.is_empty() || main.woken.load(Acquire);
+            let busy =
+                ran == self.event_interval || !self.tasks.is_empty() || main.woken.load(Acquire);
             self.turn(if busy { Some(Duration::ZERO) } else { None });
         }
     }

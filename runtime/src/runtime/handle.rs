@@ -55,7 +55,10 @@ impl Handle {
 
     /// The handle of the runtime running on this thread, if any.
     pub fn try_current() -> Result<Handle, TryCurrentError> {
-        context::with_core(|core| Handle { shared: core.shared.clone() }).ok_or(TryCurrentError(()))
+        context::with_core(|core| Handle {
+            shared: core.shared.clone(),
+        })
+        .ok_or(TryCurrentError(()))
     }
 
     /// Spawns a `Send` future onto the runtime from any thread. From another
@@ -101,6 +104,8 @@ impl Handle {
 
 impl fmt::Debug for Handle {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Handle").field("backend", &self.shared.backend).finish()
+        f.debug_struct("Handle")
+            .field("backend", &self.shared.backend)
+            .finish()
     }
 }

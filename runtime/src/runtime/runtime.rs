@@ -40,7 +40,10 @@ impl Drop for Enter<'_> {
 
 impl Runtime {
     pub(crate) fn from_parts(shared: Arc<Shared>, core: Box<Core>) -> Runtime {
-        Runtime { handle: Handle { shared }, core: Mutex::new(Some(core)) }
+        Runtime {
+            handle: Handle { shared },
+            core: Mutex::new(Some(core)),
+        }
     }
 
     /// A runtime with default settings (`Builder::new_current_thread().enable_all().build()`).
@@ -50,6 +53,9 @@ impl Runtime {
 
     /// Runs `future` to completion on this thread, running spawned tasks,
     /// IO and timers meanwhile.
+    ///
+    /// The first call on a thread lowers that thread's kernel timer slack to
+    /// 1 µs (`PR_SET_TIMERSLACK`), so sub-millisecond sleeps are precise.
     ///
     /// Panics if called from inside a runtime (nested `block_on`: the outer
     /// runtime would stall), or while another thread is inside `block_on`.
@@ -73,6 +79,7 @@ impl Runtime {
             }
             slot.take().expect("checked above")
         };
+        crate::sys::thread::tighten_timer_slack();
         let _enter = Enter { slot: &self.core };
         if context::enter(core).is_err() {
             unreachable!("the context was checked to be free");
@@ -138,7 +145,9 @@ impl Runtime {
 
 impl Drop for Runtime {
     fn drop(&mut self) {
-        let Some(core) = self.core.get_mut().take() else { return };
+        let Some(core) = self.core.get_mut().take() else {
+            return;
+        };
         let left = self.handle.shared.close();
         drop(left.released); // their fds close; the backend goes away below
         if core.tasks.is_wrong_thread() {
@@ -163,6 +172,8 @@ impl Drop for Runtime {
 
 impl std::fmt::Debug for Runtime {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Runtime").field("backend", &self.backend()).finish()
+        f.debug_struct("Runtime")
+            .field("backend", &self.backend())
+            .finish()
     }
 }

@@ -1,10 +1,10 @@
 //! The thread-safe half of a runtime: what wakers, handles and other threads
 //! reach through an `Arc`: the remote run queue and the coalesced wake-up.
 
-use crate::sys::Notifier;
-use crate::task::RawTask;
-use crate::task::blocking::Pool;
 use crate::sys::Backend;
+use crate::sys::Notifier;
+use crate::task::blocking::Pool;
+use crate::task::RawTask;
 use parking_lot::Mutex;
 use std::os::fd::OwnedFd;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering::*};
@@ -114,7 +114,9 @@ impl Shared {
     /// Runtime thread: try to announce it is going to block. Returns false if
     /// a notification arrived, in which case it must not block.
     pub(crate) fn try_park(&self) -> bool {
-        self.park.compare_exchange(RUNNING, PARKED, AcqRel, Acquire).is_ok()
+        self.park
+            .compare_exchange(RUNNING, PARKED, AcqRel, Acquire)
+            .is_ok()
     }
 
     /// Runtime thread: back from the backend's wait (or from a failed `try_park`).
@@ -144,10 +146,6 @@ impl Shared {
         }
     }
 
-    pub(crate) fn notifier_fd(&self) -> Option<std::os::fd::RawFd> {
-        self.notifier.lock().as_ref().map(|n| n.fd())
-    }
-
     /// Runtime drop: refuse further remote work and release the eventfd.
     /// Returns what was still queued.
     pub(crate) fn close(&self) -> Remote {
@@ -162,9 +160,5 @@ impl Shared {
         self.notifier.lock().take();
         self.blocking.shutdown();
         left
-    }
-
-    pub(crate) fn is_closed(&self) -> bool {
-        self.remote.lock().closed
     }
 }

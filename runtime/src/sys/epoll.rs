@@ -9,7 +9,7 @@
 //! `EPOLLONESHOT`, so a hung-up socket nobody waits on is reported at most
 //! once instead of on every call (the kernel always adds `EPOLLERR|EPOLLHUP`).
 
-use super::{syscall, EventBuf, Interest, Ready, Trigger, Event};
+use super::{syscall, Event, EventBuf, Interest, Ready, Trigger};
 use std::io;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -78,10 +78,20 @@ impl Epoll {
         // A non-null event pointer keeps pre-2.6.9 kernels happy; it is ignored.
         let mut ev = libc::epoll_event { events: 0, u64: 0 };
         // SAFETY: `ev` is valid for the call; DEL ignores it.
-        syscall!(epoll_ctl(self.epfd.as_raw_fd(), libc::EPOLL_CTL_DEL, fd, &mut ev)).map(drop)
+        syscall!(epoll_ctl(
+            self.epfd.as_raw_fd(),
+            libc::EPOLL_CTL_DEL,
+            fd,
+            &mut ev
+        ))
+        .map(drop)
     }
 
-    pub(crate) fn select(&self, events: &mut EventBuf, timeout: Option<Duration>) -> io::Result<()> {
+    pub(crate) fn select(
+        &self,
+        events: &mut EventBuf,
+        timeout: Option<Duration>,
+    ) -> io::Result<()> {
         let cap = events.capacity;
         events.epoll.clear();
         events.epoll.reserve(cap);
@@ -112,7 +122,9 @@ impl Epoll {
                 tv_sec: d.as_secs().min(libc::time_t::MAX as u64) as libc::time_t,
                 tv_nsec: d.subsec_nanos() as libc::c_long,
             });
-            let ts_ptr = ts.as_ref().map_or(std::ptr::null(), |t| t as *const libc::timespec);
+            let ts_ptr = ts
+                .as_ref()
+                .map_or(std::ptr::null(), |t| t as *const libc::timespec);
             // SAFETY: `buf` has room for `cap` events; `ts_ptr` is null or points
             // to a live timespec; a null sigmask means "don't change it".
             let res = unsafe {

@@ -163,14 +163,6 @@ impl Ready {
     pub const fn intersects(self, other: Ready) -> bool {
         self.0 & other.0 != 0
     }
-    /// The raw bits (stable only within one build; for compact storage).
-    pub(crate) const fn bits(self) -> u8 {
-        self.0
-    }
-    /// Rebuilds from [`Ready::bits`].
-    pub(crate) const fn from_bits(bits: u8) -> Ready {
-        Ready(bits & Self::ALL.0)
-    }
 }
 
 impl BitOr for Ready {

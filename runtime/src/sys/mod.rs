@@ -39,6 +39,7 @@ mod epoll;
 mod interest;
 pub mod net;
 mod notifier;
+pub(crate) mod thread;
 
 pub use interest::{Interest, Ready};
 pub(crate) use notifier::Notifier;
@@ -128,9 +129,9 @@ impl Backend {
     /// The backend named by the `MINI_RT_BACKEND` environment variable, if it is set.
     pub fn from_env() -> io::Result<Option<Backend>> {
         match std::env::var("MINI_RT_BACKEND") {
-            Ok(v) => Backend::from_name(v.trim()).map(Some).map_err(|e| {
-                io::Error::new(e.kind(), format!("MINI_RT_BACKEND: {e}"))
-            }),
+            Ok(v) => Backend::from_name(v.trim())
+                .map(Some)
+                .map_err(|e| io::Error::new(e.kind(), format!("MINI_RT_BACKEND: {e}"))),
             Err(std::env::VarError::NotPresent) => Ok(None),
             Err(e) => Err(io::Error::new(
                 io::ErrorKind::InvalidInput,
@@ -226,7 +227,11 @@ impl Selector {
         }
     }
 
-    pub(crate) fn select(&self, events: &mut EventBuf, timeout: Option<Duration>) -> io::Result<()> {
+    pub(crate) fn select(
+        &self,
+        events: &mut EventBuf,
+        timeout: Option<Duration>,
+    ) -> io::Result<()> {
         events.list.clear();
         match self {
             Selector::Epoll(s) => s.select(events, timeout),

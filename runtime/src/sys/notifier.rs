@@ -17,7 +17,9 @@ impl Notifier {
     pub(crate) fn new() -> io::Result<Notifier> {
         let fd = syscall!(eventfd(0, libc::EFD_CLOEXEC | libc::EFD_NONBLOCK))?;
         // SAFETY: eventfd just returned this fd and nothing else owns it.
-        Ok(Notifier { fd: unsafe { OwnedFd::from_raw_fd(fd) } })
+        Ok(Notifier {
+            fd: unsafe { OwnedFd::from_raw_fd(fd) },
+        })
     }
 
     /// Makes the eventfd readable, waking a `select` that watches it.

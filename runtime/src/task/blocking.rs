@@ -154,7 +154,11 @@ where
     F: FnOnce() -> R + Send + 'static,
     R: Send + 'static,
 {
-    let slot = Arc::new(Mutex::new(Slot { result: None, dropped: false, waker: None }));
+    let slot = Arc::new(Mutex::new(Slot {
+        result: None,
+        dropped: false,
+        waker: None,
+    }));
     let mut completer = Completer(Some(slot.clone()));
     handle.shared.blocking.execute(Box::new(move || {
         let r = panic::catch_unwind(AssertUnwindSafe(f));

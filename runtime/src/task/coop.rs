@@ -57,6 +57,9 @@ mod tests {
             with_budget(|| assert!(poll_proceed(cx).is_ready()));
             assert!(poll_proceed(cx).is_pending());
         });
-        assert!(poll_proceed(cx).is_ready(), "outside a task the budget is unconstrained");
+        assert!(
+            poll_proceed(cx).is_ready(),
+            "outside a task the budget is unconstrained"
+        );
     }
 }

@@ -1,6 +1,6 @@
 //! `JoinHandle` and `JoinError`.
 
-use super::raw::{self, Header, Payload};
+use super::raw::{self, Header, Payload, RawTask};
 use std::fmt;
 use std::future::Future;
 use std::marker::PhantomData;
@@ -31,7 +31,10 @@ impl<T> JoinHandle<T> {
     /// `raw` is a task whose output type is `T`, and the caller gives this
     /// handle one counted reference plus the task's JOIN_INTEREST.
     pub(super) unsafe fn new(raw: NonNull<Header>) -> JoinHandle<T> {
-        JoinHandle { raw, _p: PhantomData }
+        JoinHandle {
+            raw,
+            _p: PhantomData,
+        }
     }
 
     /// Cancels the task: its future is dropped at its next scheduling point
@@ -48,6 +51,17 @@ impl<T> JoinHandle<T> {
         let state = unsafe { self.raw.as_ref() }.state.load();
         state & super::state::COMPLETE != 0
     }
+
+    /// A handle that can abort the task without owning its output.
+    pub fn abort_handle(&self) -> super::AbortHandle {
+        // SAFETY: we hold a reference, so the header is alive; the new
+        // reference is counted before it is wrapped.
+        let raw = unsafe {
+            self.raw.as_ref().state.ref_inc();
+            RawTask::from_raw_ref(self.raw)
+        };
+        super::AbortHandle::new(raw)
+    }
 }
 
 impl<T> Future for JoinHandle<T> {
@@ -56,7 +70,13 @@ impl<T> Future for JoinHandle<T> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let mut out: Poll<Result<T, JoinError>> = Poll::Pending;
         // SAFETY: `out` has the type our task writes; we are its join handle.
-        unsafe { raw::join_try_read(self.raw, (&mut out as *mut Poll<Result<T, JoinError>>).cast(), cx.waker()) };
+        unsafe {
+            raw::join_try_read(
+                self.raw,
+                (&mut out as *mut Poll<Result<T, JoinError>>).cast(),
+                cx.waker(),
+            )
+        };
         out
     }
 }
@@ -70,7 +90,9 @@ impl<T> Drop for JoinHandle<T> {
 
 impl<T> fmt::Debug for JoinHandle<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("JoinHandle").field("finished", &self.is_finished()).finish()
+        f.debug_struct("JoinHandle")
+            .field("finished", &self.is_finished())
+            .finish()
     }
 }
 
@@ -86,11 +108,15 @@ pub struct JoinError {
 
 impl JoinError {
     pub(crate) fn cancelled() -> JoinError {
-        JoinError { repr: Repr::Cancelled }
+        JoinError {
+            repr: Repr::Cancelled,
+        }
     }
 
     pub(crate) fn panic(payload: Payload) -> JoinError {
-        JoinError { repr: Repr::Panic(parking_lot::Mutex::new(payload)) }
+        JoinError {
+            repr: Repr::Panic(parking_lot::Mutex::new(payload)),
+        }
     }
 
     /// Whether the task was cancelled (aborted, or its runtime shut down).
@@ -105,7 +131,8 @@ impl JoinError {
 
     /// The panic payload. Panics if the task was cancelled instead.
     pub fn into_panic(self) -> Payload {
-        self.try_into_panic().expect("`JoinError` reason is not a panic.")
+        self.try_into_panic()
+            .expect("`JoinError` reason is not a panic.")
     }
 
     /// The panic payload, or the error back if the task was cancelled.

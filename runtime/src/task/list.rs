@@ -47,7 +47,11 @@ impl LocalTasks {
 
     /// Whether the current thread must not poll or drop these tasks.
     pub(crate) fn is_wrong_thread(&self) -> bool {
-        self.local_count.get() > 0 && self.owner.get().is_some_and(|o| o != thread::current().id())
+        self.local_count.get() > 0
+            && self
+                .owner
+                .get()
+                .is_some_and(|o| o != thread::current().id())
     }
 
     /// Adopts a task into the owned set (taking one more reference).
@@ -123,8 +127,12 @@ impl LocalTasks {
     pub(crate) fn shutdown_all(&self, remote: Vec<RawTask>) {
         let mut remote = remote;
         loop {
-            let queued: Vec<RawTask> =
-                self.queue.borrow_mut().drain(..).chain(std::mem::take(&mut remote)).collect();
+            let queued: Vec<RawTask> = self
+                .queue
+                .borrow_mut()
+                .drain(..)
+                .chain(std::mem::take(&mut remote))
+                .collect();
             for t in &queued {
                 if t.header().owned_index.load(Relaxed) == UNOWNED {
                     // Never adopted: shut it down directly.
@@ -132,7 +140,12 @@ impl LocalTasks {
                 }
             }
             drop(queued);
-            let owned: Vec<RawTask> = self.owned.borrow().iter().map(|(_, t)| t.clone_ref()).collect();
+            let owned: Vec<RawTask> = self
+                .owned
+                .borrow()
+                .iter()
+                .map(|(_, t)| t.clone_ref())
+                .collect();
             if owned.is_empty() && self.queue.borrow().is_empty() {
                 break;
             }

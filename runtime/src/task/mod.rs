@@ -5,16 +5,20 @@
 //! is, with the waker vtable there and the `Send` impls, the only unsafe code
 //! of the executor.
 
+mod abort;
 pub(crate) mod blocking;
 pub(crate) mod coop;
 mod join;
+mod join_set;
 mod list;
 mod raw;
 mod state;
 mod yield_now;
 
+pub use abort::AbortHandle;
 pub use blocking::spawn_blocking;
 pub use join::{JoinError, JoinHandle};
+pub use join_set::JoinSet;
 pub(crate) use list::{LocalTasks, UNOWNED};
 pub(crate) use raw::RawTask;
 pub use yield_now::yield_now;

@@ -82,7 +82,12 @@ unsafe impl Sync for RawTask {}
 impl RawTask {
     /// Allocates a task holding `future`, with `refs` references, all owned
     /// by the returned value(s) the caller creates with [`RawTask::from_raw_ref`].
-    pub(crate) fn allocate<F>(future: F, shared: Arc<Shared>, local: bool, refs: usize) -> NonNull<Header>
+    pub(crate) fn allocate<F>(
+        future: F,
+        shared: Arc<Shared>,
+        local: bool,
+        refs: usize,
+    ) -> NonNull<Header>
     where
         F: Future + 'static,
         F::Output: 'static,
@@ -127,6 +132,17 @@ impl RawTask {
         unsafe { (self.header().vtable.shutdown)(self.ptr) }
     }
 
+    /// Aborts the task from any thread (see `JoinHandle::abort`).
+    pub(crate) fn abort(&self) {
+        // SAFETY: we hold a reference.
+        unsafe { remote_abort(self.ptr) }
+    }
+
+    /// Whether the task has completed.
+    pub(crate) fn is_complete(&self) -> bool {
+        self.header().state.load() & state::COMPLETE != 0
+    }
+
     /// Takes one more reference.
     pub(crate) fn clone_ref(&self) -> RawTask {
         self.header().state.ref_inc();
@@ -139,6 +155,12 @@ impl RawTask {
     /// The caller must own one counted reference not yet wrapped in a `RawTask`.
     pub(super) unsafe fn clone_counted(&self) -> RawTask {
         RawTask { ptr: self.ptr }
+    }
+}
+
+impl Clone for RawTask {
+    fn clone(&self) -> RawTask {
+        self.clone_ref()
     }
 }
 

@@ -204,7 +204,9 @@ impl State {
     }
 
     pub(super) fn ref_inc(&self) {
-        let prev = self.0.fetch_add(REF_ONE, std::sync::atomic::Ordering::Relaxed);
+        let prev = self
+            .0
+            .fetch_add(REF_ONE, std::sync::atomic::Ordering::Relaxed);
         if prev > isize::MAX as usize {
             std::process::abort();
         }

@@ -32,7 +32,11 @@ pub(crate) struct TimerHeap {
 
 impl TimerHeap {
     pub(crate) fn new() -> TimerHeap {
-        TimerHeap { entries: Slab::new(), heap: Vec::new(), next_seq: 0 }
+        TimerHeap {
+            entries: Slab::new(),
+            heap: Vec::new(),
+            next_seq: 0,
+        }
     }
 
     /// Live entries (pending or fired-but-not-observed).
@@ -100,7 +104,12 @@ impl TimerHeap {
         let seq = self.next_seq;
         self.next_seq += 1;
         let pos = self.heap.len();
-        let idx = self.entries.insert(Entry { deadline, seq, pos, waker });
+        let idx = self.entries.insert(Entry {
+            deadline,
+            seq,
+            pos,
+            waker,
+        });
         self.heap.push(idx);
         self.sift_up(pos);
         TimerKey { idx, seq }
@@ -108,7 +117,9 @@ impl TimerHeap {
 
     /// Removes the entry; a stale key is ignored.
     pub(crate) fn remove(&mut self, key: TimerKey) {
-        let Some(pos) = self.get(key).map(|e| e.pos) else { return };
+        let Some(pos) = self.get(key).map(|e| e.pos) else {
+            return;
+        };
         if pos != FIRED {
             self.heap_remove(pos);
         }

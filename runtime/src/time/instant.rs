@@ -13,7 +13,9 @@ pub struct Instant {
 impl Instant {
     /// The current time.
     pub fn now() -> Instant {
-        Instant { std: std::time::Instant::now() }
+        Instant {
+            std: std::time::Instant::now(),
+        }
     }
 
     /// Converts from std's `Instant`.

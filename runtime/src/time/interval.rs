@@ -43,7 +43,11 @@ pub fn interval(period: Duration) -> Interval {
 /// Ticks every `period`, the first tick at `start`. Panics if `period` is zero.
 pub fn interval_at(start: Instant, period: Duration) -> Interval {
     assert!(period > Duration::ZERO, "`period` must be non-zero.");
-    Interval { delay: sleep_until(start), period, missed: MissedTickBehavior::default() }
+    Interval {
+        delay: sleep_until(start),
+        period,
+        missed: MissedTickBehavior::default(),
+    }
 }
 
 /// A stream of ticks, from [`interval`] or [`interval_at`].

@@ -20,7 +20,11 @@ pub fn sleep(duration: Duration) -> Sleep {
 
 /// Waits until `deadline` (a past deadline completes on first poll).
 pub fn sleep_until(deadline: Instant) -> Sleep {
-    Sleep { deadline, entry: None, elapsed: false }
+    Sleep {
+        deadline,
+        entry: None,
+        elapsed: false,
+    }
 }
 
 /// The future returned by [`sleep`] and [`sleep_until`].
@@ -99,7 +103,11 @@ impl Sleep {
         }
         let deadline = self.deadline.into_std();
         let entry = context::with_core(|core| {
-            let key = core.driver.timers.borrow_mut().insert(deadline, Some(cx.waker().clone()));
+            let key = core
+                .driver
+                .timers
+                .borrow_mut()
+                .insert(deadline, Some(cx.waker().clone()));
             (core.shared.id, key)
         });
         match entry {

@@ -10,12 +10,18 @@ use std::time::Duration;
 /// Requires `future` to complete within `duration` (tokio's `timeout`).
 /// The future is polled first, so a ready future never times out.
 pub fn timeout<F: IntoFuture>(duration: Duration, future: F) -> Timeout<F::IntoFuture> {
-    Timeout { value: future.into_future(), delay: sleep(duration) }
+    Timeout {
+        value: future.into_future(),
+        delay: sleep(duration),
+    }
 }
 
 /// Requires `future` to complete before `deadline`.
 pub fn timeout_at<F: IntoFuture>(deadline: Instant, future: F) -> Timeout<F::IntoFuture> {
-    Timeout { value: future.into_future(), delay: sleep_until(deadline) }
+    Timeout {
+        value: future.into_future(),
+        delay: sleep_until(deadline),
+    }
 }
 
 pin_project_lite::pin_project! {

@@ -1,0 +1,36 @@
+//! `AbortHandle`: cancel a task without owning its output.
+
+use super::raw::RawTask;
+
+use std::fmt;
+
+/// A handle that can abort a task but not await it (tokio's `AbortHandle`).
+/// Cloneable and `Send`/`Sync`.
+#[derive(Clone)]
+pub struct AbortHandle {
+    raw: RawTask,
+}
+
+impl AbortHandle {
+    pub(crate) fn new(raw: RawTask) -> AbortHandle {
+        AbortHandle { raw }
+    }
+
+    /// Cancels the task (see [`JoinHandle::abort`](super::JoinHandle::abort)).
+    pub fn abort(&self) {
+        self.raw.abort();
+    }
+
+    /// Whether the task has finished.
+    pub fn is_finished(&self) -> bool {
+        self.raw.is_complete()
+    }
+}
+
+impl fmt::Debug for AbortHandle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AbortHandle")
+            .field("finished", &self.is_finished())
+            .finish()
+    }
+}

@@ -1,0 +1,73 @@
+//! Helpers shared by the integration tests (each test file includes this
+//! module with `mod support;`, so not every helper is used by every file).
+#![allow(dead_code)]
+
+use std::time::Duration;
+
+/// User + system CPU time the calling thread has used so far
+/// (getrusage(RUSAGE_THREAD)): the runtime is single-threaded, and other
+/// tests run on other threads of the same process.
+pub fn cpu_time() -> Duration {
+    let mut ru: libc::rusage = unsafe_free_zeroed();
+    // getrusage only writes into `ru`.
+    let rc = rusage(&mut ru);
+    assert_eq!(rc, 0, "getrusage failed");
+    let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    tv(ru.ru_utime) + tv(ru.ru_stime)
+}
+
+fn unsafe_free_zeroed() -> libc::rusage {
+    libc::rusage {
+        ru_utime: libc::timeval {
+            tv_sec: 0,
+            tv_usec: 0,
+        },
+        ru_stime: libc::timeval {
+            tv_sec: 0,
+            tv_usec: 0,
+        },
+        ru_maxrss: 0,
+        ru_ixrss: 0,
+        ru_idrss: 0,
+        ru_isrss: 0,
+        ru_minflt: 0,
+        ru_majflt: 0,
+        ru_nswap: 0,
+        ru_inblock: 0,
+        ru_oublock: 0,
+        ru_msgsnd: 0,
+        ru_msgrcv: 0,
+        ru_nsignals: 0,
+        ru_nvcsw: 0,
+        ru_nivcsw: 0,
+    }
+}
+
+#[allow(unsafe_code)]
+fn rusage(ru: &mut libc::rusage) -> i32 {
+    // SAFETY: `ru` is a valid, exclusively borrowed rusage for the call.
+    unsafe { libc::getrusage(libc::RUSAGE_THREAD, ru) }
+}
+
+/// The number of open fds of this process (entries of /proc/self/fd).
+pub fn open_fds() -> usize {
+    std::fs::read_dir("/proc/self/fd")
+        .expect("read /proc/self/fd")
+        .count()
+}
+
+/// A flag set when the value is dropped: proves a future was dropped.
+pub struct DropFlag(pub std::sync::Arc<std::sync::atomic::AtomicBool>);
+
+impl Drop for DropFlag {
+    fn drop(&mut self) {
+        self.0.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+/// Bounds a test's wait: panics (failing the test) if `fut` takes longer than `secs`.
+pub async fn bounded<F: std::future::Future>(secs: u64, fut: F) -> F::Output {
+    mini_rt::time::timeout(Duration::from_secs(secs), fut)
+        .await
+        .unwrap_or_else(|_| panic!("test step did not finish within {secs} s"))
+}
