@@ -17,7 +17,9 @@ use mini_rt::net::TcpListener;
 
 #[mini_rt::main]
 async fn main() -> std::io::Result<()> {
-    let addr = std::env::args().nth(1).unwrap_or_else(|| "127.0.0.1:7000".to_string());
+    let addr = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "127.0.0.1:7000".to_string());
     let listener = TcpListener::bind(&addr).await?;
     println!("echo server listening on {}", listener.local_addr()?);
 

@@ -19,7 +19,9 @@ fn rt() -> Runtime {
 }
 
 async fn local_listener() -> TcpListener {
-    TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1:0")
+    TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind 127.0.0.1:0")
 }
 
 /// A connected (client, server) pair.
@@ -57,7 +59,9 @@ async fn join2<A: Future, B: Future>(a: A, b: B) -> (A::Output, B::Output) {
 }
 
 fn pattern(len: usize, seed: u8) -> Vec<u8> {
-    (0..len).map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed) ^ (i >> 12) as u8).collect()
+    (0..len)
+        .map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed) ^ (i >> 12) as u8)
+        .collect()
 }
 
 #[test]
@@ -140,9 +144,15 @@ fn full_duplex_8_mib_with_split_halves() {
             got
         };
         let ((), from_server) = bounded(30, join2(send, recv)).await;
-        assert!(from_server == pattern(LEN, 2), "client received corrupted data");
+        assert!(
+            from_server == pattern(LEN, 2),
+            "client received corrupted data"
+        );
         let from_client = bounded(30, reader).await.unwrap();
-        assert!(from_client == pattern(LEN, 1), "server received corrupted data");
+        assert!(
+            from_client == pattern(LEN, 1),
+            "server received corrupted data"
+        );
         bounded(5, writer).await.unwrap();
     });
 }
@@ -188,7 +198,11 @@ fn half_close_delivers_everything_then_eof() {
         bounded(5, server.read_to_end(&mut got)).await.unwrap();
         assert!(got == data);
         let mut more = [0u8; 16];
-        assert_eq!(bounded(5, server.read(&mut more)).await.unwrap(), 0, "EOF repeats");
+        assert_eq!(
+            bounded(5, server.read(&mut more)).await.unwrap(),
+            0,
+            "EOF repeats"
+        );
         server.write_all(b"ok").await.unwrap();
         assert_eq!(&bounded(5, writer).await.unwrap(), b"ok");
     });
@@ -232,22 +246,33 @@ fn connect_by_host_name_and_other_address_forms() {
         let host = format!("localhost:{port}");
         let s = bounded(5, TcpStream::connect(host.as_str())).await.unwrap();
         assert!(s.peer_addr().unwrap().ip().is_loopback());
-        bounded(5, TcpStream::connect(("localhost", port))).await.unwrap();
+        bounded(5, TcpStream::connect(("localhost", port)))
+            .await
+            .unwrap();
         let dead = local_listener().await.local_addr().unwrap();
         let live: SocketAddr = ([127, 0, 0, 1], port).into();
         let both = [dead, live];
         let s = bounded(5, TcpStream::connect(&both[..])).await.unwrap();
         assert_eq!(s.peer_addr().unwrap(), live);
-        bounded(5, TcpStream::connect((String::from("127.0.0.1"), port))).await.unwrap();
+        bounded(5, TcpStream::connect((String::from("127.0.0.1"), port)))
+            .await
+            .unwrap();
         bounded(5, accepts).await.unwrap();
-        let err = bounded(5, TcpStream::connect("no-such-host.invalid:80")).await.unwrap_err();
+        let err = bounded(5, TcpStream::connect("no-such-host.invalid:80"))
+            .await
+            .unwrap_err();
         assert_ne!(err.kind(), ErrorKind::ConnectionRefused);
     });
 }
 
 fn fd_flags(fd: i32) -> (bool, bool) {
     // SAFETY: fcntl with F_GETFL / F_GETFD only reads the flags of a live fd.
-    let (fl, fdfl) = unsafe { (libc::fcntl(fd, libc::F_GETFL), libc::fcntl(fd, libc::F_GETFD)) };
+    let (fl, fdfl) = unsafe {
+        (
+            libc::fcntl(fd, libc::F_GETFL),
+            libc::fcntl(fd, libc::F_GETFD),
+        )
+    };
     assert!(fl >= 0 && fdfl >= 0, "fcntl failed");
     (fl & libc::O_NONBLOCK != 0, fdfl & libc::FD_CLOEXEC != 0)
 }
@@ -258,8 +283,16 @@ fn sockets_are_non_blocking_and_close_on_exec() {
         let listener = local_listener().await;
         assert_eq!(fd_flags(listener.as_raw_fd()), (true, true));
         let (client, server) = pair().await;
-        assert_eq!(fd_flags(server.as_raw_fd()), (true, true), "accepted socket");
-        assert_eq!(fd_flags(client.as_raw_fd()), (true, true), "connected socket");
+        assert_eq!(
+            fd_flags(server.as_raw_fd()),
+            (true, true),
+            "accepted socket"
+        );
+        assert_eq!(
+            fd_flags(client.as_raw_fd()),
+            (true, true),
+            "connected socket"
+        );
         let socket = TcpSocket::new_v4().unwrap();
         assert_eq!(fd_flags(socket.as_raw_fd()), (true, true), "TcpSocket");
     });
@@ -270,7 +303,10 @@ fn readiness_try_io_and_peek() {
     rt().block_on(async {
         let (client, mut server) = pair().await;
         let mut buf = [0u8; 16];
-        assert_eq!(server.try_read(&mut buf).unwrap_err().kind(), ErrorKind::WouldBlock);
+        assert_eq!(
+            server.try_read(&mut buf).unwrap_err().kind(),
+            ErrorKind::WouldBlock
+        );
         bounded(5, client.writable()).await.unwrap();
         assert_eq!(client.try_write(b"peek me").unwrap(), 7);
         let ready = bounded(5, server.ready(Interest::READABLE)).await.unwrap();
@@ -279,7 +315,10 @@ fn readiness_try_io_and_peek() {
         assert_eq!(&buf[..7], b"peek me", "peek does not consume");
         bounded(5, server.readable()).await.unwrap();
         assert_eq!(server.try_read(&mut buf).unwrap(), 7);
-        assert_eq!(server.try_read(&mut buf).unwrap_err().kind(), ErrorKind::WouldBlock);
+        assert_eq!(
+            server.try_read(&mut buf).unwrap_err().kind(),
+            ErrorKind::WouldBlock
+        );
         client.try_write(b"x").unwrap();
         let n = bounded(5, server.read(&mut buf)).await.unwrap();
         assert_eq!(&buf[..n], b"x");

@@ -112,8 +112,14 @@ fn reuseport_lets_two_listeners_share_a_port() {
 #[test]
 fn refused_connect_through_socket() {
     rt().block_on(async {
-        let addr = TcpListener::bind(loopback()).await.unwrap().local_addr().unwrap();
-        let err = bounded(5, TcpSocket::new_v4().unwrap().connect(addr)).await.unwrap_err();
+        let addr = TcpListener::bind(loopback())
+            .await
+            .unwrap()
+            .local_addr()
+            .unwrap();
+        let err = bounded(5, TcpSocket::new_v4().unwrap().connect(addr))
+            .await
+            .unwrap_err();
         assert_eq!(err.kind(), ErrorKind::ConnectionRefused, "{err}");
         assert!(err.to_string().contains(&addr.to_string()), "{err}");
     });
@@ -142,5 +148,8 @@ fn from_std_stream_configures_a_std_socket() {
     let s = TcpSocket::from_std_stream(std_stream);
     s.set_keepalive(true).unwrap();
     assert!(s.keepalive().unwrap());
-    assert_eq!(s.local_addr().unwrap().ip(), listener.local_addr().unwrap().ip());
+    assert_eq!(
+        s.local_addr().unwrap().ip(),
+        listener.local_addr().unwrap().ip()
+    );
 }

@@ -83,7 +83,8 @@ impl MaybeReady {
         T: std::net::ToSocketAddrs + Send + 'static,
     {
         MaybeReady::Blocking(spawn_blocking(move || {
-            std::net::ToSocketAddrs::to_socket_addrs(&query).map(|it| it.collect::<Vec<_>>().into_iter())
+            std::net::ToSocketAddrs::to_socket_addrs(&query)
+                .map(|it| it.collect::<Vec<_>>().into_iter())
         }))
     }
 }
@@ -93,7 +94,9 @@ impl Future for MaybeReady {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<Addrs>> {
         match self.get_mut() {
-            MaybeReady::Ready(res) => Poll::Ready(res.take().expect("MaybeReady polled after completion")),
+            MaybeReady::Ready(res) => {
+                Poll::Ready(res.take().expect("MaybeReady polled after completion"))
+            }
             MaybeReady::Blocking(handle) => Pin::new(handle).poll(cx).map(|res| match res {
                 Ok(res) => res.map(Addrs::More),
                 Err(e) => Err(io::Error::other(format!("address lookup failed: {e}"))),
@@ -173,5 +176,8 @@ impl<T: ToSocketAddrsPriv + ?Sized> ToSocketAddrsPriv for &T {
 
 /// The error when an address resolved to nothing.
 pub(crate) fn no_addresses() -> io::Error {
-    io::Error::new(io::ErrorKind::InvalidInput, "could not resolve to any address")
+    io::Error::new(
+        io::ErrorKind::InvalidInput,
+        "could not resolve to any address",
+    )
 }

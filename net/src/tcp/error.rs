@@ -28,7 +28,14 @@ impl std::error::Error for AddrError {
 /// Wraps `e` so its message names `addr`; the `ErrorKind` stays the OS
 /// error's, and the original error is the source.
 fn wrap(op: &'static str, addr: SocketAddr, e: io::Error) -> io::Error {
-    io::Error::new(e.kind(), AddrError { op, addr, source: e })
+    io::Error::new(
+        e.kind(),
+        AddrError {
+            op,
+            addr,
+            source: e,
+        },
+    )
 }
 
 /// A failed connect to `addr`.

@@ -104,7 +104,9 @@ impl TcpListener {
 
     /// Polls for a connection to accept (no back-off; see [`accept`](TcpListener::accept)).
     pub fn poll_accept(&self, cx: &mut Context<'_>) -> Poll<io::Result<(TcpStream, SocketAddr)>> {
-        let (fd, peer) = ready!(self.io.poll_io(cx, Interest::READABLE, |l| sys::accept(l.as_fd())))?;
+        let (fd, peer) = ready!(self
+            .io
+            .poll_io(cx, Interest::READABLE, |l| sys::accept(l.as_fd())))?;
         Poll::Ready(TcpStream::new(net::TcpStream::from(fd)).map(|s| (s, peer)))
     }
 

@@ -32,7 +32,9 @@ impl TcpSocket {
     }
 
     fn new(domain: sys::Domain) -> io::Result<TcpSocket> {
-        Ok(TcpSocket { fd: sys::socket(domain, sys::Type::Stream)? })
+        Ok(TcpSocket {
+            fd: sys::socket(domain, sys::Type::Stream)?,
+        })
     }
 
     /// Sets `SO_REUSEADDR`: allow binding a local address still in
@@ -143,7 +145,9 @@ impl TcpSocket {
     /// non-blocking mode (best effort: this constructor cannot fail).
     pub fn from_std_stream(std_stream: net::TcpStream) -> TcpSocket {
         let _ = std_stream.set_nonblocking(true);
-        TcpSocket { fd: std_stream.into() }
+        TcpSocket {
+            fd: std_stream.into(),
+        }
     }
 }
 
@@ -168,6 +172,8 @@ impl From<TcpSocket> for OwnedFd {
 
 impl fmt::Debug for TcpSocket {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("TcpSocket").field("fd", &self.fd.as_raw_fd()).finish()
+        f.debug_struct("TcpSocket")
+            .field("fd", &self.fd.as_raw_fd())
+            .finish()
     }
 }

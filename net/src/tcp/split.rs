@@ -47,8 +47,16 @@ pub(crate) fn split(stream: &mut TcpStream) -> (ReadHalf<'_>, WriteHalf<'_>) {
 
 pub(crate) fn split_owned(stream: TcpStream) -> (OwnedReadHalf, OwnedWriteHalf) {
     let inner = Arc::new(stream);
-    let read = OwnedReadHalf { inner: inner.clone() };
-    (read, OwnedWriteHalf { inner, shutdown_on_drop: true })
+    let read = OwnedReadHalf {
+        inner: inner.clone(),
+    };
+    (
+        read,
+        OwnedWriteHalf {
+            inner,
+            shutdown_on_drop: true,
+        },
+    )
 }
 
 /// Methods every half has: addresses and readiness.

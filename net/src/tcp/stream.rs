@@ -72,7 +72,9 @@ impl TcpStream {
 
     /// Registers an already non-blocking std stream with the current runtime.
     pub(crate) fn new(stream: net::TcpStream) -> io::Result<TcpStream> {
-        Ok(TcpStream { io: PollEvented::new(stream)? })
+        Ok(TcpStream {
+            io: PollEvented::new(stream)?,
+        })
     }
 
     /// Wraps a std stream, registering it with the current runtime.
@@ -163,7 +165,8 @@ impl TcpStream {
 
     /// Vectored [`try_read`](TcpStream::try_read).
     pub fn try_read_vectored(&self, bufs: &mut [IoSliceMut<'_>]) -> io::Result<usize> {
-        self.io.try_io(Interest::READABLE, |mut s| s.read_vectored(bufs))
+        self.io
+            .try_io(Interest::READABLE, |mut s| s.read_vectored(bufs))
     }
 
     /// Writes from `buf` if the socket is writable, without waiting;
@@ -174,13 +177,18 @@ impl TcpStream {
 
     /// Vectored [`try_write`](TcpStream::try_write).
     pub fn try_write_vectored(&self, bufs: &[IoSlice<'_>]) -> io::Result<usize> {
-        self.io.try_io(Interest::WRITABLE, |mut s| s.write_vectored(bufs))
+        self.io
+            .try_io(Interest::WRITABLE, |mut s| s.write_vectored(bufs))
     }
 
     /// Runs `f` (an operation on this socket's fd) if the cached readiness
     /// matches `interest`; a `WouldBlock` from `f` clears that readiness.
     /// `WouldBlock` without calling `f` when not ready.
-    pub fn try_io<R>(&self, interest: Interest, f: impl FnOnce() -> io::Result<R>) -> io::Result<R> {
+    pub fn try_io<R>(
+        &self,
+        interest: Interest,
+        f: impl FnOnce() -> io::Result<R>,
+    ) -> io::Result<R> {
         self.io.try_io(interest, |_| f())
     }
 
@@ -214,11 +222,19 @@ impl TcpStream {
 
     // Shared with the split halves.
 
-    pub(crate) fn poll_read_priv(&self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
+    pub(crate) fn poll_read_priv(
+        &self,
+        cx: &mut Context<'_>,
+        buf: &mut [u8],
+    ) -> Poll<io::Result<usize>> {
         self.io.poll_read(cx, buf)
     }
 
-    pub(crate) fn poll_write_priv(&self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+    pub(crate) fn poll_write_priv(
+        &self,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
         self.io.poll_write(cx, buf)
     }
 
@@ -236,13 +252,21 @@ impl TcpStream {
 }
 
 impl AsyncRead for TcpStream {
-    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut [u8],
+    ) -> Poll<io::Result<usize>> {
         self.poll_read_priv(cx, buf)
     }
 }
 
 impl AsyncWrite for TcpStream {
-    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
         self.poll_write_priv(cx, buf)
     }
 
