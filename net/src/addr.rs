@@ -162,6 +162,8 @@ impl ToSocketAddrsPriv for String {
 
 impl ToSocketAddrs for &[SocketAddr] {}
 impl ToSocketAddrsPriv for &[SocketAddr] {
+    // The addresses must outlive the borrow: `connect` may await between tries.
+    #[allow(clippy::unnecessary_to_owned)]
     fn to_socket_addrs(&self, _: Internal) -> MaybeReady {
         MaybeReady::Ready(Some(Ok(Addrs::More(self.to_vec().into_iter()))))
     }
