@@ -7,6 +7,9 @@
 
 pub use mini_rt_runtime::*;
 
+pub use mini_rt_macros::{main, test};
+pub use mini_rt_runtime::{join, select, try_join};
+
 /// TCP, UDP and Unix-domain sockets on the reactor.
 pub mod net {
     pub use mini_rt_net::*;

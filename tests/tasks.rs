@@ -371,3 +371,24 @@ fn event_interval_is_configurable() {
         5
     );
 }
+
+mini_rt::task_local! {
+    static REQUEST: u32;
+}
+
+#[test]
+fn task_local_follows_its_future_across_interleaved_tasks() {
+    rt().block_on(async {
+        let a = mini_rt::spawn(REQUEST.scope(1, async {
+            task::yield_now().await;
+            REQUEST.get()
+        }));
+        let b = mini_rt::spawn(REQUEST.scope(2, async {
+            task::yield_now().await;
+            REQUEST.get()
+        }));
+        assert_eq!((a.await.unwrap(), b.await.unwrap()), (1, 2));
+        assert!(REQUEST.try_with(|v| *v).is_err(), "unset outside a scope");
+        assert_eq!(REQUEST.sync_scope(5, || REQUEST.get()), 5);
+    });
+}

@@ -1,5 +1,84 @@
+//! mini_rt's `#[main]` and `#[test]` attributes. Use them through the facade,
+//! as `#[mini_rt::main]` and `#[mini_rt::test]`.
+//!
+//! Both accept tokio's syntax, minus what a single-threaded runtime cannot do:
+//!
+//! | argument | meaning |
+//! |---|---|
+//! | `backend = "epoll" \| "epoll-lt" \| "epoll-oneshot" \| "poll" \| "select"` | the readiness multiplexer (`Backend::{EpollEdge, EpollLevel, EpollOneshot, Poll, Select}`); without it, the runtime's default (which honours `MINI_RT_BACKEND`) |
+//! | `flavor = "current_thread"` | accepted for tokio compatibility (also `"local"`); `"multi_thread"` is an error |
+//! | `crate = "path"` | the path to `mini_rt` if it was renamed |
+//!
+//! Any other argument, a function without `async`, or a function with
+//! parameters is a compile error pointing at the offending token.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
 use proc_macro::TokenStream;
+
+mod config;
+mod entry;
+mod item;
+
+/// Runs an `async fn main` on a fresh current-thread runtime.
+///
+/// ```ignore
+/// #[mini_rt::main]
+/// async fn main() -> std::io::Result<()> {
+///     let listener = mini_rt::net::TcpListener::bind("127.0.0.1:0").await?;
+///     println!("listening on {}", listener.local_addr()?);
+///     Ok(())
+/// }
+/// ```
+///
+/// expands to (roughly)
+///
+/// ```ignore
+/// fn main() -> std::io::Result<()> {
+///     let body = async move { /* the body */ };
+///     return ::mini_rt::runtime::Builder::new_current_thread()
+///         .enable_all()
+///         .build()
+///         .expect("failed building the mini_rt runtime")
+///         .block_on(body);
+/// }
+/// ```
+///
+/// The return type may be anything tokio allows (`()`, `Result<(), E>`, …);
+/// `return` and `?` in the body behave as in any `async fn`. Attributes,
+/// visibility and doc comments are kept.
+///
+/// Arguments: `backend = "poll"` (or `"epoll"`, `"epoll-lt"`,
+/// `"epoll-oneshot"`, `"select"`) adds `.backend(Backend::Poll)` to the
+/// builder; `flavor = "current_thread"` is accepted and ignored;
+/// `crate = "my_rt"` names a renamed `mini_rt`.
+///
+/// ```ignore
+/// #[mini_rt::main(backend = "select")]
+/// async fn main() {
+///     mini_rt::time::sleep(mini_rt::time::Duration::from_millis(10)).await;
+/// }
+/// ```
 #[proc_macro_attribute]
-pub fn main(_a: TokenStream, i: TokenStream) -> TokenStream {
-    i
+pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
+    entry::expand(entry::Kind::Main, args.into(), item.into()).into()
+}
+
+/// Turns an `async fn` into a `#[test]` that runs its body on a fresh
+/// current-thread runtime.
+///
+/// Takes the same arguments as [`main`](macro@main). Other attributes such
+/// as `#[should_panic]` and `#[ignore]` apply to the generated test as usual;
+/// don't add `#[test]` yourself (that is a compile error, as with tokio).
+///
+/// ```ignore
+/// #[mini_rt::test(backend = "poll")]
+/// async fn sleeps() -> Result<(), Box<dyn std::error::Error>> {
+///     mini_rt::time::sleep(mini_rt::time::Duration::from_millis(1)).await;
+///     Ok(())
+/// }
+/// ```
+#[proc_macro_attribute]
+pub fn test(args: TokenStream, item: TokenStream) -> TokenStream {
+    entry::expand(entry::Kind::Test, args.into(), item.into()).into()
 }

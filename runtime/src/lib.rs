@@ -10,6 +10,7 @@
 //! * [`time`]: `sleep`, `timeout`, `interval` on a timer heap.
 //! * [`sync`]: `oneshot`, `mpsc`, `Notify`.
 //! * [`io`]: the futures-io traits plus tokio-named extension traits and helpers.
+//! * [`signal`]: `ctrl_c` and Unix signal streams.
 //! * [`sys`]: the only place that calls libc: the backends, sockets, and the
 //!   callback interface `poll_events` / `Poller`.
 #![warn(missing_docs)]
@@ -21,6 +22,7 @@ mod context;
 pub mod io;
 pub mod reactor;
 pub mod runtime;
+pub mod signal;
 pub mod sync;
 pub mod sys;
 pub mod task;

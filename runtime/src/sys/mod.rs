@@ -39,6 +39,7 @@ mod epoll;
 mod interest;
 pub mod net;
 mod notifier;
+pub(crate) mod signal;
 pub(crate) mod thread;
 
 pub use interest::{Interest, Ready};

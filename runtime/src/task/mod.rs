@@ -13,6 +13,7 @@ mod join_set;
 mod list;
 mod raw;
 mod state;
+mod task_local;
 mod yield_now;
 
 pub use abort::AbortHandle;
@@ -21,6 +22,7 @@ pub use join::{JoinError, JoinHandle};
 pub use join_set::JoinSet;
 pub(crate) use list::{LocalTasks, UNOWNED};
 pub(crate) use raw::RawTask;
+pub use task_local::{AccessError, LocalKey, TaskLocalFuture};
 pub use yield_now::yield_now;
 
 use crate::context;

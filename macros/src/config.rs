@@ -1,0 +1,188 @@
+//! The arguments of `#[main(...)]` and `#[test(...)]`: parsed and validated
+//! here, so every mistake is a compile error pointing at the offending token.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{quote, ToTokens};
+use syn::parse::Parser;
+use syn::punctuated::Punctuated;
+use syn::spanned::Spanned;
+use syn::{Expr, ExprLit, Lit, LitStr, Meta, MetaNameValue, Path, Token};
+
+/// The keys the attributes accept.
+const KEYS: &str = "`backend`, `flavor`, `crate`";
+
+/// The backend names, as spelled by `MINI_RT_BACKEND`, and their variants.
+const BACKENDS: &[(&str, &str)] = &[
+    ("epoll", "EpollEdge"),
+    ("epoll-lt", "EpollLevel"),
+    ("epoll-oneshot", "EpollOneshot"),
+    ("poll", "Poll"),
+    ("select", "Select"),
+];
+
+/// What the attribute arguments asked for.
+#[derive(Default)]
+pub(crate) struct Config {
+    /// The `Backend` variant name (`EpollEdge`, …) if `backend = "..."` was given.
+    backend: Option<syn::Ident>,
+    /// The path to the `mini_rt` crate (`crate = "..."`), `::mini_rt` if absent.
+    crate_path: Option<Path>,
+    /// Whether `flavor` was given (it may be given only once).
+    flavor_seen: bool,
+}
+
+impl Config {
+    /// Parses and validates the attribute's argument tokens.
+    pub(crate) fn parse(args: TokenStream) -> syn::Result<Self> {
+        let metas = Punctuated::<Meta, Token![,]>::parse_terminated.parse2(args)?;
+        let mut config = Config::default();
+        for meta in metas {
+            config.apply(meta)?;
+        }
+        Ok(config)
+    }
+
+    /// The path the expansion uses to name the `mini_rt` crate.
+    pub(crate) fn crate_path(&self, span: Span) -> TokenStream {
+        match &self.crate_path {
+            Some(path) => path.to_token_stream(),
+            None => quote::quote_spanned!(span=> ::mini_rt),
+        }
+    }
+
+    /// The `.backend(...)` builder call, or nothing for the default backend.
+    pub(crate) fn backend_call(&self, crate_path: &TokenStream) -> TokenStream {
+        match &self.backend {
+            Some(variant) => quote!(.backend(#crate_path::runtime::Backend::#variant)),
+            None => TokenStream::new(),
+        }
+    }
+
+    fn apply(&mut self, meta: Meta) -> syn::Result<()> {
+        let MetaNameValue { path, value, .. } = match meta {
+            Meta::NameValue(nv) => nv,
+            Meta::Path(path) => {
+                let key = key_name(&path)?;
+                let msg = if is_known(&key) {
+                    format!("`{key}` needs a value, e.g. `{key} = \"...\"`")
+                } else {
+                    unknown_key(&key)
+                };
+                return Err(syn::Error::new_spanned(path, msg));
+            }
+            Meta::List(list) => {
+                let key = key_name(&list.path)?;
+                let msg = if is_known(&key) {
+                    format!("`{key}` is written `{key} = \"...\"`")
+                } else {
+                    unknown_key(&key)
+                };
+                return Err(syn::Error::new_spanned(list, msg));
+            }
+        };
+        let key = key_name(&path)?;
+        match key.as_str() {
+            "backend" => self.set_backend(&path, &value),
+            "flavor" => self.set_flavor(&path, &value),
+            "crate" => self.set_crate(&path, &value),
+            "worker_threads" => Err(syn::Error::new_spanned(
+                path,
+                "mini_rt is single-threaded: `worker_threads` is not supported",
+            )),
+            other => Err(syn::Error::new_spanned(path, unknown_key(other))),
+        }
+    }
+
+    fn set_backend(&mut self, path: &Path, value: &Expr) -> syn::Result<()> {
+        if self.backend.is_some() {
+            return Err(syn::Error::new_spanned(
+                path,
+                "`backend` set multiple times",
+            ));
+        }
+        let lit = string_value(value, "backend")?;
+        let name = lit.value();
+        let Some((_, variant)) = BACKENDS.iter().find(|(n, _)| *n == name) else {
+            let names: Vec<String> = BACKENDS.iter().map(|(n, _)| format!("`{n}`")).collect();
+            let msg = format!(
+                "unknown backend `{name}`; expected one of: {}",
+                names.join(", ")
+            );
+            return Err(syn::Error::new_spanned(lit, msg));
+        };
+        self.backend = Some(syn::Ident::new(variant, lit.span()));
+        Ok(())
+    }
+
+    fn set_flavor(&mut self, path: &Path, value: &Expr) -> syn::Result<()> {
+        if self.flavor_seen {
+            return Err(syn::Error::new_spanned(path, "`flavor` set multiple times"));
+        }
+        self.flavor_seen = true;
+        let lit = string_value(value, "flavor")?;
+        match lit.value().as_str() {
+            // mini_rt's only runtime is a current-thread one whose `spawn`
+            // already accepts `!Send` futures, which is what tokio's `local`
+            // flavor provides: both map to the same runtime.
+            "current_thread" | "local" => Ok(()),
+            "multi_thread" => Err(syn::Error::new_spanned(
+                lit,
+                "mini_rt is single-threaded: the `multi_thread` flavor is not supported; \
+                 remove `flavor` or use `flavor = \"current_thread\"`",
+            )),
+            other => Err(syn::Error::new_spanned(
+                &lit,
+                format!("unknown flavor `{other}`; mini_rt only has `current_thread`"),
+            )),
+        }
+    }
+
+    fn set_crate(&mut self, path: &Path, value: &Expr) -> syn::Result<()> {
+        if self.crate_path.is_some() {
+            return Err(syn::Error::new_spanned(path, "`crate` set multiple times"));
+        }
+        let parsed = match value {
+            Expr::Path(p) if p.attrs.is_empty() && p.qself.is_none() => p.path.clone(),
+            _ => {
+                let lit = string_value(value, "crate")?;
+                lit.parse::<Path>().map_err(|_| {
+                    syn::Error::new_spanned(&lit, format!("`{}` is not a path", lit.value()))
+                })?
+            }
+        };
+        self.crate_path = Some(parsed);
+        Ok(())
+    }
+}
+
+fn is_known(key: &str) -> bool {
+    matches!(key, "backend" | "flavor" | "crate")
+}
+
+fn unknown_key(key: &str) -> String {
+    format!("unknown attribute `{key}`; expected one of: {KEYS}")
+}
+
+/// The single identifier a key consists of (`crate` included).
+fn key_name(path: &Path) -> syn::Result<String> {
+    match path.get_ident() {
+        Some(ident) => Ok(ident.to_string()),
+        None => Err(syn::Error::new_spanned(
+            path,
+            format!("expected one of: {KEYS}"),
+        )),
+    }
+}
+
+/// The string literal a key's value must be.
+fn string_value(value: &Expr, key: &str) -> syn::Result<LitStr> {
+    match value {
+        Expr::Lit(ExprLit {
+            lit: Lit::Str(s), ..
+        }) => Ok(s.clone()),
+        other => Err(syn::Error::new(
+            other.span(),
+            format!("`{key}` expects a string literal, e.g. `{key} = \"...\"`"),
+        )),
+    }
+}

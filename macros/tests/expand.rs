@@ -1,0 +1,236 @@
+//! The attributes' expansions, run against a stand-in for the runtime
+//! (`crate = "crate::mock"`): what they build, which backend they pick, and
+//! that bodies with `?`, `return` and any return type compile and run.
+//! The generated code must not warn in the user's crate, whatever the body.
+#![deny(warnings)]
+
+use std::error::Error;
+use std::io;
+
+/// Just the API the expansion calls: `runtime::{Builder, Backend, Runtime}`.
+mod mock {
+    pub mod runtime {
+        use std::cell::Cell;
+        use std::future::Future;
+        use std::io;
+        use std::pin::pin;
+        use std::sync::Arc;
+        use std::task::{Context, Poll, Wake, Waker};
+        use std::thread::{self, Thread};
+
+        thread_local! {
+            /// What the last `Builder` was configured with.
+            pub static BUILT: Cell<Option<(bool, Option<Backend>)>> = const { Cell::new(None) };
+        }
+
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum Backend {
+            EpollEdge,
+            EpollLevel,
+            EpollOneshot,
+            Poll,
+            Select,
+        }
+
+        pub struct Builder {
+            enabled: bool,
+            backend: Option<Backend>,
+        }
+
+        impl Builder {
+            pub fn new_current_thread() -> Builder {
+                Builder {
+                    enabled: false,
+                    backend: None,
+                }
+            }
+            pub fn enable_all(&mut self) -> &mut Self {
+                self.enabled = true;
+                self
+            }
+            pub fn backend(&mut self, backend: Backend) -> &mut Self {
+                self.backend = Some(backend);
+                self
+            }
+            pub fn build(&mut self) -> io::Result<Runtime> {
+                BUILT.with(|b| b.set(Some((self.enabled, self.backend))));
+                Ok(Runtime)
+            }
+        }
+
+        pub struct Runtime;
+
+        struct Unpark(Thread);
+        impl Wake for Unpark {
+            fn wake(self: Arc<Self>) {
+                self.0.unpark();
+            }
+        }
+
+        impl Runtime {
+            pub fn block_on<F: Future>(&self, fut: F) -> F::Output {
+                let waker = Waker::from(Arc::new(Unpark(thread::current())));
+                let mut fut = pin!(fut);
+                loop {
+                    if let Poll::Ready(v) = fut.as_mut().poll(&mut Context::from_waker(&waker)) {
+                        return v;
+                    }
+                    thread::park();
+                }
+            }
+        }
+    }
+}
+
+use mock::runtime::{Backend, BUILT};
+
+/// A future that is pending once (waking itself), to prove the body is
+/// really driven by `block_on`.
+async fn yield_once() {
+    let mut yielded = false;
+    std::future::poll_fn(|cx| {
+        if yielded {
+            std::task::Poll::Ready(())
+        } else {
+            yielded = true;
+            cx.waker().wake_by_ref();
+            std::task::Poll::Pending
+        }
+    })
+    .await
+}
+
+fn built() -> Option<(bool, Option<Backend>)> {
+    BUILT.with(|b| b.get())
+}
+
+#[mini_rt_macros::test(crate = "crate::mock")]
+async fn test_with_unit_return() {
+    yield_once().await;
+    assert_eq!(built(), Some((true, None)));
+}
+
+#[mini_rt_macros::test(crate = "crate::mock")]
+async fn test_with_result_return_and_question_mark() -> Result<(), Box<dyn Error>> {
+    yield_once().await;
+    let n: u32 = "42".parse()?;
+    assert_eq!(n, 42);
+    Ok(())
+}
+
+#[mini_rt_macros::test(crate = "crate::mock")]
+#[should_panic(expected = "boom")]
+async fn test_with_should_panic() {
+    yield_once().await;
+    panic!("boom");
+}
+
+#[mini_rt_macros::test(crate = "crate::mock")]
+#[ignore = "checks that #[ignore] is kept: this body must never run"]
+async fn test_with_ignore() {
+    panic!("an ignored test ran");
+}
+
+#[mini_rt_macros::test(backend = "poll", flavor = "current_thread", crate = "crate::mock")]
+async fn backend_poll() {
+    assert_eq!(built(), Some((true, Some(Backend::Poll))));
+}
+
+#[mini_rt_macros::test(crate = "crate::mock", backend = "epoll")]
+async fn backend_epoll() {
+    assert_eq!(built(), Some((true, Some(Backend::EpollEdge))));
+}
+
+#[mini_rt_macros::test(crate = "crate::mock", backend = "epoll-lt")]
+async fn backend_epoll_lt() {
+    assert_eq!(built(), Some((true, Some(Backend::EpollLevel))));
+}
+
+#[mini_rt_macros::test(crate = "crate::mock", backend = "epoll-oneshot")]
+async fn backend_epoll_oneshot() {
+    assert_eq!(built(), Some((true, Some(Backend::EpollOneshot))));
+}
+
+#[mini_rt_macros::test(crate = "crate::mock", backend = "select", flavor = "local")]
+async fn backend_select() {
+    assert_eq!(built(), Some((true, Some(Backend::Select))));
+}
+
+/// `#[main]` on a function other than `main` (as tokio allows) makes it a
+/// blocking function; doc comments and visibility stay.
+#[mini_rt_macros::main(crate = "crate::mock")]
+pub async fn main_like(fail: bool) -> io::Result<u32> {
+    yield_once().await;
+    if fail {
+        return Err(io::Error::other("asked to fail"));
+    }
+    let parsed: io::Result<u32> = Ok(7);
+    Ok(parsed? + 1)
+}
+
+#[test]
+fn main_blocks_on_the_body_and_returns_its_output() {
+    assert_eq!(main_like(false).unwrap(), 8);
+    assert_eq!(main_like(true).unwrap_err().to_string(), "asked to fail");
+}
+
+#[mini_rt_macros::main(crate = "crate::mock")]
+async fn main_with_early_return() -> Vec<&'static str> {
+    let mut steps = vec!["start"];
+    if steps.len() == 1 {
+        steps.push("returned");
+        return steps;
+    }
+    steps.push("not reached");
+    steps
+}
+
+#[test]
+fn main_supports_return_in_the_body() {
+    assert_eq!(main_with_early_return(), ["start", "returned"]);
+}
+
+#[mini_rt_macros::main(crate = "crate::mock")]
+async fn main_with_inferred_error() -> Result<(), String> {
+    // `?` needs the block's error type: it comes from the signature.
+    let value: Result<(), String> = Err("from ?".into());
+    value?;
+    Ok(())
+}
+
+#[test]
+fn main_annotates_the_body_type_for_question_mark() {
+    assert_eq!(main_with_inferred_error(), Err("from ?".to_string()));
+}
+
+// Compile-only: bodies that diverge or end in `return` must not make the
+// generated code unreachable-with-a-warning (denied above).
+#[allow(dead_code)]
+#[mini_rt_macros::main(crate = "crate::mock")]
+async fn diverging_body() -> io::Result<()> {
+    loop {
+        yield_once().await;
+    }
+}
+
+#[allow(dead_code)]
+#[mini_rt_macros::main(crate = "crate::mock")]
+async fn body_ending_in_return() -> io::Result<()> {
+    yield_once().await;
+    return Ok(());
+}
+
+#[allow(dead_code)]
+#[mini_rt_macros::main(crate = "crate::mock")]
+async fn body_returning_impl_trait() -> impl std::fmt::Debug {
+    yield_once().await;
+    5
+}
+
+#[allow(dead_code)]
+#[mini_rt_macros::main(crate = "crate::mock")]
+async fn body_returning_never() -> ! {
+    loop {
+        yield_once().await;
+    }
+}

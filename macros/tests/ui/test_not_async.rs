@@ -1,0 +1,4 @@
+#[mini_rt_macros::test]
+fn not_async() {}
+
+fn main() {}

@@ -1,0 +1,5 @@
+#[mini_rt_macros::test]
+#[test]
+async fn twice() {}
+
+fn main() {}
