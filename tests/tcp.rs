@@ -6,11 +6,8 @@ mod support;
 use mini_rt::io::{AsyncReadExt, AsyncWriteExt, ErrorKind, Interest};
 use mini_rt::net::{TcpListener, TcpSocket, TcpStream};
 use mini_rt::runtime::Runtime;
-use std::future::{poll_fn, Future};
 use std::net::SocketAddr;
 use std::os::fd::AsRawFd;
-use std::pin::pin;
-use std::task::Poll;
 use std::time::Duration;
 use support::bounded;
 
@@ -32,30 +29,6 @@ async fn pair() -> (TcpStream, TcpStream) {
     let client = bounded(5, TcpStream::connect(addr)).await.unwrap();
     let server = bounded(5, accept).await.unwrap();
     (client, server)
-}
-
-/// Runs two futures concurrently in this task.
-async fn join2<A: Future, B: Future>(a: A, b: B) -> (A::Output, B::Output) {
-    let (mut a, mut b) = (pin!(a), pin!(b));
-    let (mut ra, mut rb) = (None, None);
-    poll_fn(|cx| {
-        if ra.is_none() {
-            if let Poll::Ready(v) = a.as_mut().poll(cx) {
-                ra = Some(v);
-            }
-        }
-        if rb.is_none() {
-            if let Poll::Ready(v) = b.as_mut().poll(cx) {
-                rb = Some(v);
-            }
-        }
-        if ra.is_some() && rb.is_some() {
-            Poll::Ready((ra.take().unwrap(), rb.take().unwrap()))
-        } else {
-            Poll::Pending
-        }
-    })
-    .await
 }
 
 fn pattern(len: usize, seed: u8) -> Vec<u8> {
@@ -108,7 +81,7 @@ fn sends_to_two_addresses_concurrently() {
             let mut stream = TcpStream::connect(addr).await?;
             stream.write_all(message.as_bytes()).await
         }
-        let (sa, sb) = bounded(5, join2(send(aa, "46"), send(ab, "3"))).await;
+        let (sa, sb) = bounded(5, async { mini_rt::join!(send(aa, "46"), send(ab, "3")) }).await;
         sa.unwrap();
         sb.unwrap();
         assert_eq!(bounded(5, ra).await.unwrap(), "46");
@@ -143,7 +116,7 @@ fn full_duplex_8_mib_with_split_halves() {
             cr.read_to_end(&mut got).await.unwrap();
             got
         };
-        let ((), from_server) = bounded(30, join2(send, recv)).await;
+        let ((), from_server) = bounded(30, async { mini_rt::join!(send, recv) }).await;
         assert!(
             from_server == pattern(LEN, 2),
             "client received corrupted data"
