@@ -27,7 +27,9 @@ type Peers = Rc<RefCell<HashMap<SocketAddr, mpsc::UnboundedSender<String>>>>;
 
 #[mini_rt::main]
 async fn main() -> std::io::Result<()> {
-    let addr = std::env::args().nth(1).unwrap_or_else(|| "127.0.0.1:7002".into());
+    let addr = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "127.0.0.1:7002".into());
     let listener = TcpListener::bind(&addr).await?;
     println!("chat listening on {}", listener.local_addr()?);
     let peers: Peers = Rc::default();

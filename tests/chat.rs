@@ -69,7 +69,11 @@ fn chat_broadcasts_and_shuts_down_gracefully_on_sigint() {
     assert!(line(&mut ra).ends_with(": hi a\n"));
 
     // SIGINT: graceful shutdown.
-    let rc = Command::new("kill").arg("-INT").arg(child.id().to_string()).status().unwrap();
+    let rc = Command::new("kill")
+        .arg("-INT")
+        .arg(child.id().to_string())
+        .status()
+        .unwrap();
     assert!(rc.success());
     for r in [&mut ra, &mut rb] {
         assert_eq!(line(r), "server shutting down\n");

@@ -289,7 +289,10 @@ fn dropping_the_runtime_closes_its_fds() {
             mini_rt::spawn(sleep(Duration::from_secs(3600)));
             task::yield_now().await;
         });
-        assert!(support::open_fds() >= before + 10, "the 10 socket fds are open while the runtime lives");
+        assert!(
+            support::open_fds() >= before + 10,
+            "the 10 socket fds are open while the runtime lives"
+        );
     }
     assert_eq!(
         support::open_fds(),

@@ -149,7 +149,8 @@ impl Driver {
                 tick: s.tick,
             }));
         }
-        let read_part = Interest::from_bits(interest.bits() & (Interest::READABLE | Interest::PRIORITY).bits());
+        let read_part =
+            Interest::from_bits(interest.bits() & (Interest::READABLE | Interest::PRIORITY).bits());
         if !read_part.is_empty() {
             store_waker(&mut s.reader, cx.waker());
             s.reader_wants = read_part;
