@@ -80,6 +80,44 @@ pub fn connect(fd: BorrowedFd<'_>, addr: &SocketAddr) -> io::Result<()> {
     }
 }
 
+/// Starts a non-blocking connect of a new `AF_UNIX` stream socket to
+/// `path` (a leading NUL byte names an abstract address). Returns the socket
+/// once connected or in progress: wait until writable, then read
+/// [`take_error`]. A full listen backlog is `WouldBlock`, as in tokio.
+pub fn unix_connect(path: &[u8]) -> io::Result<OwnedFd> {
+    // SAFETY: an all-zero sockaddr_un is valid; family and path are set below.
+    let mut addr: libc::sockaddr_un = unsafe { mem::zeroed() };
+    addr.sun_family = libc::AF_UNIX as libc::sa_family_t;
+    let is_abstract = path.first() == Some(&0);
+    // Pathnames need room for their NUL terminator; abstract names don't.
+    let room = addr.sun_path.len() - usize::from(!is_abstract);
+    if path.is_empty() || path.len() > room {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("unix socket path must be 1 to {room} bytes long"),
+        ));
+    }
+    for (dst, src) in addr.sun_path.iter_mut().zip(path) {
+        *dst = *src as libc::c_char;
+    }
+    let offset = mem::offset_of!(libc::sockaddr_un, sun_path);
+    let len = offset + path.len() + usize::from(!is_abstract);
+    let fd = syscall!(socket(
+        libc::AF_UNIX,
+        libc::SOCK_STREAM | libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC,
+        0
+    ))?;
+    // SAFETY: `socket` just returned this fd and nothing else owns it.
+    let fd = unsafe { OwnedFd::from_raw_fd(fd) };
+    let ptr = (&addr as *const libc::sockaddr_un).cast::<libc::sockaddr>();
+    // SAFETY: `ptr` points to a live sockaddr_un of at least `len` bytes.
+    match syscall!(connect(fd.as_raw_fd(), ptr, len as libc::socklen_t)) {
+        Ok(_) => Ok(fd),
+        Err(e) if e.raw_os_error() == Some(libc::EINPROGRESS) => Ok(fd),
+        Err(e) => Err(e),
+    }
+}
+
 /// Binds `fd` to `addr`.
 pub fn bind(fd: BorrowedFd<'_>, addr: &SocketAddr) -> io::Result<()> {
     let (storage, len) = to_sockaddr(addr);
