@@ -8,5 +8,7 @@ pub mod tcp;
 mod udp;
 pub mod unix;
 
+pub use addr::ToSocketAddrs;
+pub use tcp::{TcpListener, TcpSocket, TcpStream};
 pub use udp::UdpSocket;
 pub use unix::{UnixDatagram, UnixListener, UnixStream};

@@ -5,6 +5,8 @@
 //! than the buffer says nothing about whether more datagrams are queued, so
 //! readiness is only cleared when the OS answers `WouldBlock`.
 
+use crate::addr::{no_addresses, to_socket_addrs};
+use crate::ToSocketAddrs;
 use mini_rt_runtime::io::{Interest, Ready};
 use mini_rt_runtime::reactor::PollEvented;
 use std::future::poll_fn;
@@ -36,36 +38,18 @@ pub struct UdpSocket {
     io: PollEvented<std::net::UdpSocket>,
 }
 
-/// Resolves `addr`. TODO(merge): switch every caller to `crate::ToSocketAddrs`.
-/// Until then std's trait is used: literals (`"127.0.0.1:8080"`,
-/// `SocketAddr`, `(ip, port)`) are parsed without a system call, but a host
-/// name is looked up with a blocking `getaddrinfo` on the runtime thread.
-fn resolve(addr: impl std::net::ToSocketAddrs) -> io::Result<Vec<SocketAddr>> {
-    Ok(addr.to_socket_addrs()?.collect())
-}
-
 /// Adds the address to an OS error, keeping its kind.
 fn with_addr(e: io::Error, what: &str, addr: SocketAddr) -> io::Error {
     io::Error::new(e.kind(), format!("{what} {addr}: {e}"))
 }
 
-fn no_addresses() -> io::Error {
-    io::Error::new(
-        io::ErrorKind::InvalidInput,
-        "could not resolve to any address",
-    )
-}
-
 impl UdpSocket {
     /// Binds a socket to `addr`, trying each resolved address in turn; the
     /// error names the address of the last attempt.
-    ///
-    /// `addr` is a `std::net::ToSocketAddrs` for now (tokio takes its own
-    /// `ToSocketAddrs`): a host name is resolved blocking the runtime thread.
-    // TODO(merge): `A: crate::ToSocketAddrs`.
-    pub async fn bind<A: std::net::ToSocketAddrs>(addr: A) -> io::Result<UdpSocket> {
+    /// Host names are resolved on the blocking pool.
+    pub async fn bind<A: ToSocketAddrs>(addr: A) -> io::Result<UdpSocket> {
         let mut last = None;
-        for a in resolve(addr)? {
+        for a in to_socket_addrs(addr).await? {
             match std::net::UdpSocket::bind(a) {
                 Ok(s) => return UdpSocket::from_std(s),
                 Err(e) => last = Some(with_addr(e, "bind", a)),
@@ -94,10 +78,9 @@ impl UdpSocket {
     /// Connects the socket to `addr` (the first resolved address that
     /// works): `send`/`recv` then use it, and datagrams from other senders
     /// are dropped by the kernel. Completes without waiting.
-    // TODO(merge): `A: crate::ToSocketAddrs`.
-    pub async fn connect<A: std::net::ToSocketAddrs>(&self, addr: A) -> io::Result<()> {
+    pub async fn connect<A: ToSocketAddrs>(&self, addr: A) -> io::Result<()> {
         let mut last = None;
-        for a in resolve(addr)? {
+        for a in to_socket_addrs(addr).await? {
             match self.io.get_ref().connect(a) {
                 Ok(()) => return Ok(()),
                 Err(e) => last = Some(with_addr(e, "connect", a)),
@@ -172,13 +155,8 @@ impl UdpSocket {
 
     /// Sends `buf` as one datagram to `target` (its first resolved address).
     /// Cancel-safe.
-    // TODO(merge): `A: crate::ToSocketAddrs`.
-    pub async fn send_to<A: std::net::ToSocketAddrs>(
-        &self,
-        buf: &[u8],
-        target: A,
-    ) -> io::Result<usize> {
-        let target = resolve(target)?.into_iter().next().ok_or_else(|| {
+    pub async fn send_to<A: ToSocketAddrs>(&self, buf: &[u8], target: A) -> io::Result<usize> {
+        let target = to_socket_addrs(target).await?.next().ok_or_else(|| {
             io::Error::new(io::ErrorKind::InvalidInput, "no addresses to send data to")
         })?;
         poll_fn(|cx| self.poll_send_to(cx, buf, target)).await

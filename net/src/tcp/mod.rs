@@ -1,1 +1,14 @@
-//! TCP: `TcpListener`, `TcpStream`, `TcpSocket`, and the split halves.
+//! TCP: [`TcpListener`], [`TcpStream`], [`TcpSocket`], and the stream's split
+//! halves ([`ReadHalf`], [`WriteHalf`], [`OwnedReadHalf`], [`OwnedWriteHalf`]),
+//! as in tokio's `tokio::net` and `tokio::net::tcp`.
+
+mod error;
+mod listener;
+mod socket;
+mod split;
+mod stream;
+
+pub use listener::TcpListener;
+pub use socket::TcpSocket;
+pub use split::{OwnedReadHalf, OwnedWriteHalf, ReadHalf, ReuniteError, WriteHalf};
+pub use stream::TcpStream;

@@ -2,13 +2,14 @@
 
 use super::split::{split, ReadHalf, WriteHalf};
 use super::split_owned::{split_owned, OwnedReadHalf, OwnedWriteHalf};
-use super::{cred, to_addr, with_path, SocketAddr, UCred};
+use super::{cred, with_path, SocketAddr, UCred};
 use futures_io::{AsyncRead, AsyncWrite};
 use mini_rt_runtime::io::{Interest, Ready};
 use mini_rt_runtime::reactor::PollEvented;
 use std::io::{self, IoSlice, IoSliceMut, Read, Write};
 use std::net::Shutdown;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
+use std::os::unix::ffi::OsStrExt;
 use std::os::unix::net;
 use std::path::Path;
 use std::pin::Pin;
@@ -35,10 +36,15 @@ impl UnixStream {
     /// until the listener accepts.
     pub async fn connect<P: AsRef<Path>>(path: P) -> io::Result<UnixStream> {
         let path = path.as_ref();
-        let addr = to_addr(path)?;
-        let stream =
-            net::UnixStream::connect_addr(&addr).map_err(|e| with_path(e, "connect", path))?;
-        UnixStream::from_std(stream)
+        let fd = mini_rt_runtime::sys::net::unix_connect(path.as_os_str().as_bytes())
+            .map_err(|e| with_path(e, "connect", path))?;
+        let stream = UnixStream::from_std(net::UnixStream::from(fd))?;
+        // Non-blocking: wait for the connect to finish, then read its outcome.
+        stream.io.readiness(Interest::WRITABLE).await?;
+        match stream.io.get_ref().take_error() {
+            Ok(None) => Ok(stream),
+            Ok(Some(e)) | Err(e) => Err(with_path(e, "connect", path)),
+        }
     }
 
     /// Creates a connected pair of sockets (`socketpair(2)`), both registered

@@ -160,19 +160,8 @@ impl<E: AsRawFd + Into<OwnedFd>> PollEvented<E> {
     where
         &'a E: Read,
     {
-        loop {
-            let ev = ready!(self.poll_ready(cx, Interest::READABLE))?;
-            match self.get_ref().read(buf) {
-                Ok(n) => {
-                    if n > 0 && n < buf.len() {
-                        self.clear_readiness(ev);
-                    }
-                    return Poll::Ready(Ok(n));
-                }
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => self.clear_spurious(ev),
-                Err(e) => return Poll::Ready(Err(e)),
-            }
-        }
+        let len = buf.len();
+        self.poll_stream(cx, Interest::READABLE, len, |mut io| io.read(buf))
     }
 
     /// Stream write. A short write means the send buffer is full, so
@@ -181,19 +170,7 @@ impl<E: AsRawFd + Into<OwnedFd>> PollEvented<E> {
     where
         &'a E: Write,
     {
-        loop {
-            let ev = ready!(self.poll_ready(cx, Interest::WRITABLE))?;
-            match self.get_ref().write(buf) {
-                Ok(n) => {
-                    if n > 0 && n < buf.len() {
-                        self.clear_readiness(ev);
-                    }
-                    return Poll::Ready(Ok(n));
-                }
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => self.clear_spurious(ev),
-                Err(e) => return Poll::Ready(Err(e)),
-            }
-        }
+        self.poll_stream(cx, Interest::WRITABLE, buf.len(), |mut io| io.write(buf))
     }
 
     /// Vectored stream write, with the same short-write rule.
@@ -205,12 +182,27 @@ impl<E: AsRawFd + Into<OwnedFd>> PollEvented<E> {
     where
         &'a E: Write,
     {
-        let total: usize = bufs.iter().map(|b| b.len()).sum();
+        let total = bufs.iter().map(|b| b.len()).sum();
+        self.poll_stream(cx, Interest::WRITABLE, total, |mut io| {
+            io.write_vectored(bufs)
+        })
+    }
+
+    /// One stream transfer of up to `len` bytes when ready for `interest`.
+    /// A short transfer (0 < n < len) proves the socket buffer ran dry (or
+    /// full), so the readiness is cleared without another syscall.
+    fn poll_stream<'a>(
+        &'a self,
+        cx: &mut Context<'_>,
+        interest: Interest,
+        len: usize,
+        mut op: impl FnMut(&'a E) -> io::Result<usize>,
+    ) -> Poll<io::Result<usize>> {
         loop {
-            let ev = ready!(self.poll_ready(cx, Interest::WRITABLE))?;
-            match self.get_ref().write_vectored(bufs) {
+            let ev = ready!(self.poll_ready(cx, interest))?;
+            match op(self.get_ref()) {
                 Ok(n) => {
-                    if n > 0 && n < total {
+                    if n > 0 && n < len {
                         self.clear_readiness(ev);
                     }
                     return Poll::Ready(Ok(n));

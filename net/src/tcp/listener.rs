@@ -1,0 +1,170 @@
+//! `TcpListener`: a listening TCP socket on the reactor.
+
+use super::{error, TcpStream};
+use crate::addr::{no_addresses, to_socket_addrs, ToSocketAddrs};
+use mini_rt_runtime::io::Interest;
+use mini_rt_runtime::reactor::PollEvented;
+use mini_rt_runtime::sys::net as sys;
+use mini_rt_runtime::time::sleep;
+use std::fmt;
+use std::future::poll_fn;
+use std::io;
+use std::net::{self, SocketAddr};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd, RawFd};
+use std::task::{ready, Context, Poll};
+use std::time::Duration;
+
+/// The backlog `bind` listens with (tokio's and mio's).
+const BACKLOG: u32 = 1024;
+
+/// First pause after `accept` ran out of file descriptors; doubles up to
+/// [`MAX_BACKOFF`].
+const FIRST_BACKOFF: Duration = Duration::from_millis(1);
+const MAX_BACKOFF: Duration = Duration::from_millis(100);
+/// How long `accept` keeps retrying before returning the error.
+const GIVE_UP_AFTER: Duration = Duration::from_secs(1);
+
+/// A TCP socket listening for connections, as tokio's `TcpListener`.
+///
+/// ```no_run
+/// # async fn doc() -> std::io::Result<()> {
+/// # use mini_rt_net as net; use mini_rt_runtime as mini_rt;
+/// let listener = net::TcpListener::bind("127.0.0.1:8080").await?;
+/// loop {
+///     let (stream, peer) = listener.accept().await?;
+///     mini_rt::spawn(async move { /* serve `stream` */ drop((stream, peer)) });
+/// }
+/// # }
+/// ```
+pub struct TcpListener {
+    io: PollEvented<net::TcpListener>,
+}
+
+impl TcpListener {
+    /// Binds a listener to `addr`, trying each address it resolves to in
+    /// turn and returning the last error if none works.
+    ///
+    /// As tokio's: `SO_REUSEADDR` is set (a restarted server can rebind at
+    /// once) and the backlog is 1024. An error keeps the OS error's
+    /// `ErrorKind` (e.g. `AddrInUse`) and names the address in its message;
+    /// the OS error is its `source`.
+    pub async fn bind<A: ToSocketAddrs>(addr: A) -> io::Result<TcpListener> {
+        let mut last = None;
+        for addr in to_socket_addrs(addr).await? {
+            match TcpListener::bind_addr(addr) {
+                Ok(listener) => return Ok(listener),
+                Err(e) => last = Some(e),
+            }
+        }
+        Err(last.unwrap_or_else(no_addresses))
+    }
+
+    fn bind_addr(addr: SocketAddr) -> io::Result<TcpListener> {
+        let fd = sys::socket(sys::Domain::for_addr(&addr), sys::Type::Stream)
+            .map_err(|e| error::bind(addr, e))?;
+        sys::set_reuseaddr(fd.as_fd(), true).map_err(|e| error::bind(addr, e))?;
+        sys::bind(fd.as_fd(), &addr).map_err(|e| error::bind(addr, e))?;
+        TcpListener::listen_fd(fd, BACKLOG).map_err(|e| error::bind(addr, e))
+    }
+
+    /// Starts listening on the bound, non-blocking socket `fd` and registers it.
+    pub(crate) fn listen_fd(fd: OwnedFd, backlog: u32) -> io::Result<TcpListener> {
+        sys::listen(fd.as_fd(), backlog)?;
+        TcpListener::new(net::TcpListener::from(fd))
+    }
+
+    fn new(listener: net::TcpListener) -> io::Result<TcpListener> {
+        let io = PollEvented::new_with_interest(listener, Interest::READABLE)?;
+        Ok(TcpListener { io })
+    }
+
+    /// Waits for and accepts a connection, returning the stream and the
+    /// peer's address.
+    ///
+    /// Uses `accept4(SOCK_NONBLOCK | SOCK_CLOEXEC)`: the new socket needs no
+    /// further syscall before use. Difference from tokio: when the process
+    /// or system is out of file descriptors or memory (`EMFILE`, `ENFILE`,
+    /// `ENOBUFS`, `ENOMEM`), `accept` backs off on a timer (1 ms doubling to
+    /// 100 ms) and retries, instead of returning at once and letting a
+    /// retrying caller spin; the error is returned if it persists for 1 s.
+    pub async fn accept(&self) -> io::Result<(TcpStream, SocketAddr)> {
+        let mut backoff = FIRST_BACKOFF;
+        let mut waited = Duration::ZERO;
+        loop {
+            match poll_fn(|cx| self.poll_accept(cx)).await {
+                Err(e) if sys::is_out_of_resources(&e) && waited < GIVE_UP_AFTER => {
+                    sleep(backoff).await;
+                    waited += backoff;
+                    backoff = (backoff * 2).min(MAX_BACKOFF);
+                }
+                res => return res,
+            }
+        }
+    }
+
+    /// Polls for a connection to accept (no back-off; see [`accept`](TcpListener::accept)).
+    pub fn poll_accept(&self, cx: &mut Context<'_>) -> Poll<io::Result<(TcpStream, SocketAddr)>> {
+        let (fd, peer) = ready!(self
+            .io
+            .poll_io(cx, Interest::READABLE, |l| sys::accept(l.as_fd())))?;
+        Poll::Ready(TcpStream::new(net::TcpStream::from(fd)).map(|s| (s, peer)))
+    }
+
+    /// Wraps a std listener, registering it with the current runtime.
+    ///
+    /// tokio requires the listener to be non-blocking already; mini_rt sets
+    /// non-blocking mode itself, so a blocking listener is fine too. Fails
+    /// outside a runtime.
+    pub fn from_std(listener: net::TcpListener) -> io::Result<TcpListener> {
+        listener.set_nonblocking(true)?;
+        TcpListener::new(listener)
+    }
+
+    /// Deregisters the listener and returns the std listener, still in
+    /// non-blocking mode (as tokio's). Must run on the runtime's thread.
+    pub fn into_std(self) -> io::Result<net::TcpListener> {
+        self.io.into_inner()
+    }
+
+    /// The address this listener is bound to (useful after binding port 0).
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.io.get_ref().local_addr()
+    }
+
+    /// Sets the IP time-to-live for accepted connections (`IP_TTL`).
+    pub fn set_ttl(&self, ttl: u32) -> io::Result<()> {
+        self.io.get_ref().set_ttl(ttl)
+    }
+
+    /// Reads the IP time-to-live.
+    pub fn ttl(&self) -> io::Result<u32> {
+        self.io.get_ref().ttl()
+    }
+}
+
+impl TryFrom<net::TcpListener> for TcpListener {
+    type Error = io::Error;
+
+    /// Same as [`TcpListener::from_std`].
+    fn try_from(listener: net::TcpListener) -> io::Result<TcpListener> {
+        TcpListener::from_std(listener)
+    }
+}
+
+impl AsRawFd for TcpListener {
+    fn as_raw_fd(&self) -> RawFd {
+        self.io.as_raw_fd()
+    }
+}
+
+impl AsFd for TcpListener {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        self.io.as_fd()
+    }
+}
+
+impl fmt::Debug for TcpListener {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.io.get_ref().fmt(f)
+    }
+}

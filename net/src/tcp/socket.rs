@@ -1,0 +1,179 @@
+//! `TcpSocket`: a TCP socket to configure before it connects or listens.
+
+use super::{error, TcpListener, TcpStream};
+use mini_rt_runtime::sys::net as sys;
+use std::fmt;
+use std::io;
+use std::net::{self, SocketAddr};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd, RawFd};
+use std::time::Duration;
+
+/// A TCP socket that has not yet been turned into a [`TcpStream`] or a
+/// [`TcpListener`], as tokio's `TcpSocket`: set options, optionally
+/// [`bind`](TcpSocket::bind), then [`connect`](TcpSocket::connect) or
+/// [`listen`](TcpSocket::listen).
+///
+/// The socket is non-blocking and close-on-exec from creation. It is only
+/// registered with the runtime by `connect` / `listen`, so creating and
+/// configuring one works outside a runtime.
+pub struct TcpSocket {
+    fd: OwnedFd,
+}
+
+impl TcpSocket {
+    /// Creates an IPv4 TCP socket.
+    pub fn new_v4() -> io::Result<TcpSocket> {
+        TcpSocket::new(sys::Domain::Ipv4)
+    }
+
+    /// Creates an IPv6 TCP socket.
+    pub fn new_v6() -> io::Result<TcpSocket> {
+        TcpSocket::new(sys::Domain::Ipv6)
+    }
+
+    fn new(domain: sys::Domain) -> io::Result<TcpSocket> {
+        Ok(TcpSocket {
+            fd: sys::socket(domain, sys::Type::Stream)?,
+        })
+    }
+
+    /// Sets `SO_REUSEADDR`: allow binding a local address still in
+    /// `TIME_WAIT`.
+    pub fn set_reuseaddr(&self, reuseaddr: bool) -> io::Result<()> {
+        sys::set_reuseaddr(self.fd.as_fd(), reuseaddr)
+    }
+
+    /// Reads `SO_REUSEADDR`.
+    pub fn reuseaddr(&self) -> io::Result<bool> {
+        sys::reuseaddr(self.fd.as_fd())
+    }
+
+    /// Sets `SO_REUSEPORT`: let several sockets bind the same address and
+    /// port (the kernel balances connections among listeners).
+    pub fn set_reuseport(&self, reuseport: bool) -> io::Result<()> {
+        sys::set_reuseport(self.fd.as_fd(), reuseport)
+    }
+
+    /// Reads `SO_REUSEPORT`.
+    pub fn reuseport(&self) -> io::Result<bool> {
+        sys::reuseport(self.fd.as_fd())
+    }
+
+    /// Sets the send buffer size (`SO_SNDBUF`). Linux doubles the value
+    /// (bookkeeping overhead), so [`send_buffer_size`](TcpSocket::send_buffer_size)
+    /// reads back twice what was set.
+    pub fn set_send_buffer_size(&self, size: u32) -> io::Result<()> {
+        sys::set_send_buffer_size(self.fd.as_fd(), size)
+    }
+
+    /// Reads the send buffer size (`SO_SNDBUF`).
+    pub fn send_buffer_size(&self) -> io::Result<u32> {
+        sys::send_buffer_size(self.fd.as_fd())
+    }
+
+    /// Sets the receive buffer size (`SO_RCVBUF`). Linux doubles the value,
+    /// as for the send buffer.
+    pub fn set_recv_buffer_size(&self, size: u32) -> io::Result<()> {
+        sys::set_recv_buffer_size(self.fd.as_fd(), size)
+    }
+
+    /// Reads the receive buffer size (`SO_RCVBUF`).
+    pub fn recv_buffer_size(&self) -> io::Result<u32> {
+        sys::recv_buffer_size(self.fd.as_fd())
+    }
+
+    /// Sets `SO_LINGER`; see [`TcpStream::set_linger`].
+    pub fn set_linger(&self, dur: Option<Duration>) -> io::Result<()> {
+        sys::set_linger(self.fd.as_fd(), dur)
+    }
+
+    /// Reads `SO_LINGER`.
+    pub fn linger(&self) -> io::Result<Option<Duration>> {
+        sys::linger(self.fd.as_fd())
+    }
+
+    /// Sets `SO_KEEPALIVE`.
+    pub fn set_keepalive(&self, keepalive: bool) -> io::Result<()> {
+        sys::set_keepalive(self.fd.as_fd(), keepalive)
+    }
+
+    /// Reads `SO_KEEPALIVE`.
+    pub fn keepalive(&self) -> io::Result<bool> {
+        sys::keepalive(self.fd.as_fd())
+    }
+
+    /// Sets `TCP_NODELAY`.
+    pub fn set_nodelay(&self, nodelay: bool) -> io::Result<()> {
+        sys::set_nodelay(self.fd.as_fd(), nodelay)
+    }
+
+    /// Reads `TCP_NODELAY`.
+    pub fn nodelay(&self) -> io::Result<bool> {
+        sys::nodelay(self.fd.as_fd())
+    }
+
+    /// Binds the socket to `addr`. An error keeps the OS error's `ErrorKind`
+    /// (e.g. `AddrInUse`) and names the address in its message.
+    pub fn bind(&self, addr: SocketAddr) -> io::Result<()> {
+        sys::bind(self.fd.as_fd(), &addr).map_err(|e| error::bind(addr, e))
+    }
+
+    /// The address the socket is bound to.
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        sys::local_addr(self.fd.as_fd())
+    }
+
+    /// Takes the pending socket error (`SO_ERROR`), if any.
+    pub fn take_error(&self) -> io::Result<Option<io::Error>> {
+        sys::take_error(self.fd.as_fd())
+    }
+
+    /// Connects to `addr` and returns the stream, registered with the
+    /// current runtime. Errors as [`TcpStream::connect`]'s.
+    pub async fn connect(self, addr: SocketAddr) -> io::Result<TcpStream> {
+        TcpStream::connect_fd(self.fd, addr).await
+    }
+
+    /// Listens with room for `backlog` pending connections and returns the
+    /// listener, registered with the current runtime.
+    pub fn listen(self, backlog: u32) -> io::Result<TcpListener> {
+        TcpListener::listen_fd(self.fd, backlog)
+    }
+
+    /// Wraps a std stream that has not connected yet (e.g. one configured
+    /// with `socket2`). Difference from tokio: the socket is also switched to
+    /// non-blocking mode (best effort: this constructor cannot fail).
+    pub fn from_std_stream(std_stream: net::TcpStream) -> TcpSocket {
+        let _ = std_stream.set_nonblocking(true);
+        TcpSocket {
+            fd: std_stream.into(),
+        }
+    }
+}
+
+impl AsRawFd for TcpSocket {
+    fn as_raw_fd(&self) -> RawFd {
+        self.fd.as_raw_fd()
+    }
+}
+
+impl AsFd for TcpSocket {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        self.fd.as_fd()
+    }
+}
+
+impl From<TcpSocket> for OwnedFd {
+    /// Gives up the socket's fd (still non-blocking).
+    fn from(socket: TcpSocket) -> OwnedFd {
+        socket.fd
+    }
+}
+
+impl fmt::Debug for TcpSocket {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TcpSocket")
+            .field("fd", &self.fd.as_raw_fd())
+            .finish()
+    }
+}

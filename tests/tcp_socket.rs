@@ -1,0 +1,155 @@
+//! TcpSocket: every option set and read back, listen with a backlog then
+//! connect, bind conflicts, IPv6.
+
+mod support;
+
+use mini_rt::io::{AsyncReadExt, AsyncWriteExt, ErrorKind};
+use mini_rt::net::{TcpListener, TcpSocket};
+use mini_rt::runtime::Runtime;
+use std::net::SocketAddr;
+use std::time::Duration;
+use support::bounded;
+
+fn rt() -> Runtime {
+    Runtime::new().expect("build runtime")
+}
+
+fn loopback() -> SocketAddr {
+    "127.0.0.1:0".parse().unwrap()
+}
+
+#[test]
+fn options_read_back() {
+    // No runtime needed to create and configure a socket.
+    let s = TcpSocket::new_v4().unwrap();
+    for on in [true, false] {
+        s.set_reuseaddr(on).unwrap();
+        assert_eq!(s.reuseaddr().unwrap(), on);
+        s.set_reuseport(on).unwrap();
+        assert_eq!(s.reuseport().unwrap(), on);
+        s.set_keepalive(on).unwrap();
+        assert_eq!(s.keepalive().unwrap(), on);
+        s.set_nodelay(on).unwrap();
+        assert_eq!(s.nodelay().unwrap(), on);
+    }
+    // Linux doubles buffer sizes for its own bookkeeping.
+    s.set_send_buffer_size(64 * 1024).unwrap();
+    assert_eq!(s.send_buffer_size().unwrap(), 128 * 1024);
+    s.set_recv_buffer_size(32 * 1024).unwrap();
+    assert_eq!(s.recv_buffer_size().unwrap(), 64 * 1024);
+    assert_eq!(s.linger().unwrap(), None);
+    s.set_linger(Some(Duration::from_secs(5))).unwrap();
+    assert_eq!(s.linger().unwrap(), Some(Duration::from_secs(5)));
+    s.set_linger(Some(Duration::ZERO)).unwrap();
+    assert_eq!(s.linger().unwrap(), Some(Duration::ZERO));
+    s.set_linger(None).unwrap();
+    assert_eq!(s.linger().unwrap(), None);
+    assert!(s.take_error().unwrap().is_none());
+}
+
+#[test]
+fn listen_with_backlog_then_connect() {
+    rt().block_on(async {
+        let ls = TcpSocket::new_v4().unwrap();
+        ls.set_reuseaddr(true).unwrap();
+        ls.bind(loopback()).unwrap();
+        let addr = ls.local_addr().unwrap();
+        assert_ne!(addr.port(), 0);
+        let listener = ls.listen(16).unwrap();
+        assert_eq!(listener.local_addr().unwrap(), addr);
+
+        let cs = TcpSocket::new_v4().unwrap();
+        cs.set_nodelay(true).unwrap();
+        cs.bind(loopback()).unwrap();
+        let client_addr = cs.local_addr().unwrap();
+        let (client, accepted) = bounded(5, async {
+            let connect = mini_rt::spawn(cs.connect(addr));
+            let accepted = listener.accept().await.unwrap();
+            (connect.await.unwrap().unwrap(), accepted)
+        })
+        .await;
+        let (mut server, peer) = accepted;
+        assert_eq!(peer, client_addr, "connect used the bound address");
+        assert!(client.nodelay().unwrap(), "options survive connect");
+        let mut client = client;
+        client.write_all(b"backlog").await.unwrap();
+        let mut buf = [0u8; 7];
+        bounded(5, server.read_exact(&mut buf)).await.unwrap();
+        assert_eq!(&buf, b"backlog");
+    });
+}
+
+#[test]
+fn bind_to_an_address_in_use_is_addr_in_use() {
+    rt().block_on(async {
+        let listener = TcpListener::bind(loopback()).await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let s = TcpSocket::new_v4().unwrap();
+        let err = s.bind(addr).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::AddrInUse, "{err}");
+        assert!(err.to_string().contains(&addr.to_string()), "{err}");
+        let err = TcpListener::bind(addr).await.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::AddrInUse, "{err}");
+        assert!(err.to_string().contains(&addr.to_string()), "{err}");
+    });
+}
+
+#[test]
+fn reuseport_lets_two_listeners_share_a_port() {
+    rt().block_on(async {
+        let a = TcpSocket::new_v4().unwrap();
+        a.set_reuseport(true).unwrap();
+        a.bind(loopback()).unwrap();
+        let addr = a.local_addr().unwrap();
+        let b = TcpSocket::new_v4().unwrap();
+        b.set_reuseport(true).unwrap();
+        b.bind(addr).unwrap();
+        let (la, lb) = (a.listen(8).unwrap(), b.listen(8).unwrap());
+        assert_eq!(la.local_addr().unwrap(), lb.local_addr().unwrap());
+    });
+}
+
+#[test]
+fn refused_connect_through_socket() {
+    rt().block_on(async {
+        let addr = TcpListener::bind(loopback())
+            .await
+            .unwrap()
+            .local_addr()
+            .unwrap();
+        let err = bounded(5, TcpSocket::new_v4().unwrap().connect(addr))
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::ConnectionRefused, "{err}");
+        assert!(err.to_string().contains(&addr.to_string()), "{err}");
+    });
+}
+
+#[test]
+fn ipv6_loopback_when_available() {
+    rt().block_on(async {
+        let Ok(listener) = TcpListener::bind("[::1]:0").await else {
+            eprintln!("no IPv6 loopback here; skipping");
+            return;
+        };
+        let addr = listener.local_addr().unwrap();
+        let connect = mini_rt::spawn(TcpSocket::new_v6().unwrap().connect(addr));
+        let (_, peer) = bounded(5, listener.accept()).await.unwrap();
+        assert!(peer.is_ipv6());
+        let stream = bounded(5, connect).await.unwrap().unwrap();
+        assert_eq!(stream.peer_addr().unwrap(), addr);
+    });
+}
+
+#[test]
+fn from_std_stream_configures_a_std_socket() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let std_stream = std::net::TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+    let s = TcpSocket::from_std_stream(std_stream);
+    s.set_keepalive(true).unwrap();
+    assert!(s.keepalive().unwrap());
+    assert_eq!(
+        s.local_addr().unwrap().ip(),
+        listener.local_addr().unwrap().ip()
+    );
+}

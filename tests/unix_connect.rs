@@ -1,0 +1,58 @@
+//! `UnixStream::connect` is non-blocking: regression tests for the blocking
+//! std connect it once used, which could stall the runtime thread.
+
+mod support;
+
+use mini_rt::net::{UnixListener, UnixStream};
+use support::bounded;
+
+fn temp_path(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("mini_rt-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join("sock")
+}
+
+#[mini_rt::test]
+async fn unix_connect_with_a_full_backlog_returns_would_block_instead_of_blocking() {
+    let path = temp_path("backlog");
+    let _listener = UnixListener::bind(&path).unwrap();
+    // Never accept: the backlog fills up. A blocking connect would now stall
+    // this thread (and the runtime) forever; the non-blocking one errors.
+    let mut clients = Vec::new();
+    let full = bounded(10, async {
+        for _ in 0..10_000 {
+            match UnixStream::connect(&path).await {
+                Ok(c) => clients.push(c),
+                Err(e) => return e,
+            }
+        }
+        panic!("the backlog never filled up");
+    })
+    .await;
+    assert_eq!(full.kind(), std::io::ErrorKind::WouldBlock, "{full}");
+    assert!(
+        full.to_string().contains("sock"),
+        "the error names the path: {full}"
+    );
+    std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
+}
+
+#[mini_rt::test]
+async fn unix_connect_to_a_missing_path_names_it() {
+    let err = UnixStream::connect("/nonexistent/mini_rt.sock")
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), std::io::ErrorKind::NotFound);
+    assert!(
+        err.to_string().contains("/nonexistent/mini_rt.sock"),
+        "{err}"
+    );
+}
+
+#[mini_rt::test]
+async fn unix_connect_to_a_too_long_path_is_invalid_input() {
+    let long = "/tmp/".to_string() + &"x".repeat(200);
+    let err = UnixStream::connect(long).await.unwrap_err();
+    assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput);
+}
