@@ -16,12 +16,18 @@ fn temp_path(name: &str) -> std::path::PathBuf {
 #[mini_rt::test]
 async fn unix_connect_with_a_full_backlog_returns_would_block_instead_of_blocking() {
     let path = temp_path("backlog");
-    let _listener = UnixListener::bind(&path).unwrap();
+    let listener = UnixListener::bind(&path).unwrap();
+    // Shrink the backlog (listen(2) again on a listening socket updates it) so
+    // it fills after a connection or two: with the default backlog of
+    // thousands the client fds would pass select's FD_SETSIZE first.
+    // SAFETY: the fd is a listening socket owned by `listener`, alive here.
+    let rc = unsafe { libc::listen(std::os::fd::AsRawFd::as_raw_fd(&listener), 0) };
+    assert_eq!(rc, 0, "{}", std::io::Error::last_os_error());
     // Never accept: the backlog fills up. A blocking connect would now stall
     // this thread (and the runtime) forever; the non-blocking one errors.
     let mut clients = Vec::new();
     let full = bounded(10, async {
-        for _ in 0..10_000 {
+        for _ in 0..100 {
             match UnixStream::connect(&path).await {
                 Ok(c) => clients.push(c),
                 Err(e) => return e,
