@@ -8,8 +8,9 @@ use std::future::poll_fn;
 use std::io;
 use std::os::unix::net::UnixStream;
 use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::task::{Wake, Waker};
+use std::task::{Poll, Wake, Waker};
 use std::time::{Duration, Instant};
 
 pub type Evented = PollEvented<UnixStream>;
@@ -78,17 +79,87 @@ impl Lcg {
     }
 }
 
-/// A waker that panics when woken (dropping it is fine).
-pub struct PanickingWaker;
+/// A waker that panics when woken (dropping it is fine). Before panicking
+/// it records the wake and passes it on to `then`, if any.
+pub struct PanickingWaker {
+    pub woken: AtomicBool,
+    pub then: Option<Waker>,
+}
 
 impl Wake for PanickingWaker {
     fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.woken.store(true, Ordering::SeqCst);
+        if let Some(w) = &self.then {
+            w.wake_by_ref();
+        }
         panic!("PanickingWaker woken");
     }
 }
 
 pub fn panicking_waker() -> Waker {
-    Waker::from(Arc::new(PanickingWaker))
+    panicking_waker_then(None).0
+}
+
+/// A panicking waker that first wakes `then`; also returns its record.
+pub fn panicking_waker_then(then: Option<Waker>) -> (Waker, Arc<PanickingWaker>) {
+    let w = Arc::new(PanickingWaker {
+        woken: AtomicBool::new(false),
+        then,
+    });
+    (Waker::from(w.clone()), w)
+}
+
+/// A waker that records that it was woken and passes the wake on to `then`.
+pub struct Forward {
+    pub woken: AtomicBool,
+    pub then: Waker,
+}
+
+impl Wake for Forward {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.woken.store(true, Ordering::SeqCst);
+        self.then.wake_by_ref();
+    }
+}
+
+impl Forward {
+    pub fn new(then: &Waker) -> Arc<Forward> {
+        Arc::new(Forward {
+            woken: AtomicBool::new(false),
+            then: then.clone(),
+        })
+    }
+}
+
+/// The waker of the calling task.
+pub async fn own_waker() -> Waker {
+    poll_fn(|cx| Poll::Ready(cx.waker().clone())).await
+}
+
+/// Waits (bounded) until `done()` holds; each check runs when the calling
+/// task is woken, so whatever makes `done` true must also wake it.
+pub async fn until(what: &str, done: impl Fn() -> bool) {
+    let checked = poll_fn(|_| {
+        if done() {
+            Poll::Ready(())
+        } else {
+            Poll::Pending
+        }
+    });
+    if mini_rt::time::timeout(Duration::from_secs(5), checked)
+        .await
+        .is_err()
+    {
+        panic!("not within 5 s: {what}");
+    }
 }
 
 /// Set in a child process re-executed by [`run_child`]: names the test

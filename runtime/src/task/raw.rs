@@ -297,7 +297,10 @@ fn complete<F: Future>(cell: &Cell<F>) {
         // SAFETY: JOIN_WAKER set: the slot is initialised and the handle won't
         // write it until we unset the bit.
         if let Some(w) = unsafe { &*cell.join_waker.get() } {
-            w.wake_by_ref();
+            // A waker that panics (its owner's bug) must not unwind out of
+            // the runtime, nor skip the transition below: that would leave
+            // JOIN_WAKER set and the task's owned entry never released.
+            let _ = panic::catch_unwind(AssertUnwindSafe(|| w.wake_by_ref()));
         }
         let after = cell.header.state.unset_waker_after_complete();
         if after & state::JOIN_INTEREST == 0 {
