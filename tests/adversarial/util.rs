@@ -11,7 +11,7 @@ use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::task::{Poll, Wake, Waker};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 pub type Evented = PollEvented<UnixStream>;
 
@@ -218,16 +218,18 @@ pub fn run_child(name: &str, envs: &[(&str, String)], limit: Duration) {
 
 /// Waits for `child` at most `limit` (killing it after that, failing).
 pub fn wait_child(child: &mut std::process::Child, limit: Duration) -> std::process::ExitStatus {
-    let deadline = Instant::now() + limit;
-    loop {
-        if let Some(status) = child.try_wait().expect("try_wait") {
-            return status;
+    let pid = child.id() as libc::pid_t;
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::scope(|s| {
+        s.spawn(|| tx.send(child.wait().expect("wait for the child")));
+        match rx.recv_timeout(limit) {
+            Ok(status) => status,
+            Err(_) => {
+                // SAFETY: `pid` is our child, not reaped yet (the waiting
+                // thread reaps it only once this kill ended it).
+                unsafe { libc::kill(pid, libc::SIGKILL) };
+                panic!("child process did not finish within {limit:?}");
+            }
         }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("child process did not finish within {limit:?}");
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    })
 }

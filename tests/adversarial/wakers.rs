@@ -69,8 +69,8 @@ fn foreign_thread_wake_reaches_a_runtime_parked_in_the_backend() {
         let woke_at = waking.join().unwrap();
         let latency = ran_at.saturating_duration_since(woke_at);
         assert!(
-            latency < Duration::from_secs(1),
-            "woken task ran after {latency:?}"
+            latency < Duration::from_millis(100),
+            "woken task ran {latency:?} after its wake"
         );
         assert_eq!(polls.get(), 2);
         assert!(handle.stats().parks > parks_before);
