@@ -8,29 +8,23 @@
 //! cargo run --release --example soak_client -- <printed address> 1000 100
 //! ```
 //! It prints `LISTENING <addr>` once bound, and `DONE <n> connections,
-//! <bytes> bytes` before exiting. Built on `PollEvented` over std's sockets
-//! (the reactor, tasks and timers are what the soak exercises).
+//! <bytes> bytes` before exiting. Uses `mini_rt::net` (listener, streams,
+//! the reactor, tasks and timers are what the soak exercises).
 
-use mini_rt::io::Interest;
-use mini_rt::reactor::PollEvented;
+use mini_rt::io::{AsyncReadExt, AsyncWriteExt};
+use mini_rt::net::{TcpListener, TcpStream};
 use std::cell::Cell;
-use std::future::poll_fn;
 use std::io::{self, Write};
-use std::net::{TcpListener, TcpStream};
 use std::rc::Rc;
 
-async fn echo(stream: PollEvented<TcpStream>, total: Rc<Cell<u64>>) -> io::Result<()> {
+async fn echo(mut stream: TcpStream, total: Rc<Cell<u64>>) -> io::Result<()> {
     let mut buf = vec![0u8; 4096];
     loop {
-        let n = poll_fn(|cx| stream.poll_read(cx, &mut buf)).await?;
+        let n = stream.read(&mut buf).await?;
         if n == 0 {
             return Ok(());
         }
-        let mut out = &buf[..n];
-        while !out.is_empty() {
-            let w = poll_fn(|cx| stream.poll_write(cx, out)).await?;
-            out = &out[w..];
-        }
+        stream.write_all(&buf[..n]).await?;
         total.set(total.get() + n as u64);
     }
 }
@@ -42,20 +36,15 @@ async fn main() -> io::Result<()> {
     let connections: usize = args
         .next()
         .map_or(1000, |n| n.parse().expect("N connections"));
-    let listener = TcpListener::bind(&addr)?;
-    listener.set_nonblocking(true)?;
-    let listener = PollEvented::new_with_interest(listener, Interest::READABLE)?;
-    println!("LISTENING {}", listener.get_ref().local_addr()?);
+    let listener = TcpListener::bind(&addr).await?;
+    println!("LISTENING {}", listener.local_addr()?);
     io::stdout().flush()?;
 
     let total = Rc::new(Cell::new(0u64));
     let failed = Rc::new(Cell::new(0u32));
     let mut tasks = Vec::with_capacity(connections);
     for _ in 0..connections {
-        let (stream, _) =
-            poll_fn(|cx| listener.poll_io(cx, Interest::READABLE, |l| l.accept())).await?;
-        stream.set_nonblocking(true)?;
-        let stream = PollEvented::new(stream)?;
+        let (stream, _) = listener.accept().await?;
         let (total, failed) = (total.clone(), failed.clone());
         tasks.push(mini_rt::spawn(async move {
             if let Err(e) = echo(stream, total).await {
