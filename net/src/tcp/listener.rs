@@ -1,28 +1,19 @@
 //! `TcpListener`: a listening TCP socket on the reactor.
 
 use super::{error, TcpStream};
+use crate::accept::accept_with_backoff;
 use crate::addr::{no_addresses, to_socket_addrs, ToSocketAddrs};
 use mini_rt_runtime::io::Interest;
 use mini_rt_runtime::reactor::PollEvented;
 use mini_rt_runtime::sys::net as sys;
-use mini_rt_runtime::time::sleep;
 use std::fmt;
-use std::future::poll_fn;
 use std::io;
 use std::net::{self, SocketAddr};
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd, RawFd};
 use std::task::{ready, Context, Poll};
-use std::time::Duration;
 
 /// The backlog `bind` listens with (tokio's and mio's).
 const BACKLOG: u32 = 1024;
-
-/// First pause after `accept` ran out of file descriptors; doubles up to
-/// [`MAX_BACKOFF`].
-const FIRST_BACKOFF: Duration = Duration::from_millis(1);
-const MAX_BACKOFF: Duration = Duration::from_millis(100);
-/// How long `accept` keeps retrying before returning the error.
-const GIVE_UP_AFTER: Duration = Duration::from_secs(1);
 
 /// A TCP socket listening for connections, as tokio's `TcpListener`.
 ///
@@ -82,24 +73,16 @@ impl TcpListener {
     /// peer's address.
     ///
     /// Uses `accept4(SOCK_NONBLOCK | SOCK_CLOEXEC)`: the new socket needs no
-    /// further syscall before use. Difference from tokio: when the process
-    /// or system is out of file descriptors or memory (`EMFILE`, `ENFILE`,
-    /// `ENOBUFS`, `ENOMEM`), `accept` backs off on a timer (1 ms doubling to
-    /// 100 ms) and retries, instead of returning at once and letting a
-    /// retrying caller spin; the error is returned if it persists for 1 s.
+    /// further syscall before use. Cancel-safe.
+    ///
+    /// Difference from tokio: when the process or system is out of file
+    /// descriptors or memory (`EMFILE`, `ENFILE`, `ENOBUFS`, `ENOMEM`),
+    /// `accept` backs off on a timer (1 ms doubling to 100 ms) and retries,
+    /// instead of returning at once and letting a retrying caller spin; the
+    /// error is returned if it persists for 1 s.
+    /// [`UnixListener::accept`](crate::UnixListener::accept) shares this policy.
     pub async fn accept(&self) -> io::Result<(TcpStream, SocketAddr)> {
-        let mut backoff = FIRST_BACKOFF;
-        let mut waited = Duration::ZERO;
-        loop {
-            match poll_fn(|cx| self.poll_accept(cx)).await {
-                Err(e) if sys::is_out_of_resources(&e) && waited < GIVE_UP_AFTER => {
-                    sleep(backoff).await;
-                    waited += backoff;
-                    backoff = (backoff * 2).min(MAX_BACKOFF);
-                }
-                res => return res,
-            }
-        }
+        accept_with_backoff(|cx| self.poll_accept(cx)).await
     }
 
     /// Polls for a connection to accept (no back-off; see [`accept`](TcpListener::accept)).

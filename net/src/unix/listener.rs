@@ -1,9 +1,9 @@
 //! `UnixListener`: accepts Unix-domain stream connections.
 
 use super::{bind_error, to_addr, SocketAddr, UnixStream};
+use crate::accept::accept_with_backoff;
 use mini_rt_runtime::io::Interest;
 use mini_rt_runtime::reactor::PollEvented;
-use std::future::poll_fn;
 use std::io;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
 use std::os::unix::net;
@@ -55,11 +55,19 @@ impl UnixListener {
     /// Waits for a connection; returns the connected stream (non-blocking,
     /// close-on-exec, registered with the current runtime) and the peer's
     /// address (usually unnamed). Cancel-safe.
+    ///
+    /// Difference from tokio: when the process or system is out of file
+    /// descriptors or memory (`EMFILE`, `ENFILE`, `ENOBUFS`, `ENOMEM`),
+    /// `accept` backs off on a timer (1 ms doubling to 100 ms) and retries,
+    /// instead of returning at once and letting a retrying caller spin; the
+    /// error is returned if it persists for 1 s.
+    /// [`TcpListener::accept`](crate::TcpListener::accept) shares this policy.
     pub async fn accept(&self) -> io::Result<(UnixStream, SocketAddr)> {
-        poll_fn(|cx| self.poll_accept(cx)).await
+        accept_with_backoff(|cx| self.poll_accept(cx)).await
     }
 
-    /// Polls for a connection, as [`accept`](UnixListener::accept).
+    /// Polls for a connection, as [`accept`](UnixListener::accept) but
+    /// without the back-off: an out-of-resources error is returned at once.
     pub fn poll_accept(&self, cx: &mut Context<'_>) -> Poll<io::Result<(UnixStream, SocketAddr)>> {
         // std's accept uses accept4(SOCK_CLOEXEC); UnixStream::from_std adds
         // O_NONBLOCK (one fcntl) and registers it before anyone reads, so a

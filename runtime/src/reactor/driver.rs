@@ -10,6 +10,7 @@ use slab::Slab;
 use std::cell::RefCell;
 use std::io;
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};
+use std::panic::{self, AssertUnwindSafe};
 use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
 
@@ -232,9 +233,7 @@ impl Driver {
             self.timers.borrow_mut().fire(Instant::now(), &mut wakers);
         }
         stats.wakeups.set(stats.wakeups.get() + wakers.len() as u64);
-        for w in wakers.drain(..) {
-            w.wake();
-        }
+        wake_all(&mut wakers);
         *self.wakers.borrow_mut() = wakers;
     }
 
@@ -294,9 +293,28 @@ impl Driver {
     }
 }
 
+/// Wakes and empties `wakers`. A `wake` that panics is a bug of whoever
+/// made that waker, not of the runtime: it must neither unwind out of
+/// `block_on` nor cost the wakers after it in the batch their wakeup. One
+/// `catch_unwind` covers the whole batch (it costs nothing unless a panic
+/// happens); after a panic, the rest of the batch is woken under a new one.
+/// The panic hook has reported the panic already; its payload is dropped.
+fn wake_all(wakers: &mut Vec<Waker>) {
+    let mut rest = wakers.drain(..);
+    while let Err(payload) =
+        panic::catch_unwind(AssertUnwindSafe(|| rest.by_ref().for_each(Waker::wake)))
+    {
+        drop(payload);
+    }
+}
+
 fn store_waker(slot: &mut Option<Waker>, waker: &Waker) {
     match slot {
         Some(w) if w.will_wake(waker) => {}
         _ => *slot = Some(waker.clone()),
     }
 }
+
+/// The registration slab against a model (proptest).
+#[cfg(test)]
+mod proptests;

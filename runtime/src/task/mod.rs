@@ -14,6 +14,7 @@ mod list;
 mod raw;
 mod state;
 mod task_local;
+mod waker;
 mod yield_now;
 
 pub use abort::AbortHandle;

@@ -1,4 +1,5 @@
-//! The task cell and every raw-pointer operation on it.
+//! The task cell and every raw-pointer operation on it (the waker's are in
+//! `waker.rs`).
 //!
 //! A task is one heap allocation: `Cell<F> { header, stage, join_waker }`, with
 //! the header first (`repr(C)`) so a `NonNull<Header>` can be cast back to the
@@ -8,6 +9,7 @@
 //! though wakers and join handles are `Send`.
 
 use super::state::{self, Idle, Notify, State};
+use super::waker::{raw_waker, schedule};
 use super::{coop, JoinError};
 use crate::runtime::Shared;
 use std::any::Any;
@@ -19,7 +21,7 @@ use std::pin::Pin;
 use std::ptr::NonNull;
 use std::sync::atomic::AtomicUsize;
 use std::sync::Arc;
-use std::task::{Context, Poll, RawWaker, RawWakerVTable, Waker};
+use std::task::{Context, Poll, Waker};
 
 pub(crate) struct Header {
     pub(super) state: State,
@@ -297,7 +299,10 @@ fn complete<F: Future>(cell: &Cell<F>) {
         // SAFETY: JOIN_WAKER set: the slot is initialised and the handle won't
         // write it until we unset the bit.
         if let Some(w) = unsafe { &*cell.join_waker.get() } {
-            w.wake_by_ref();
+            // A waker that panics (its owner's bug) must not unwind out of
+            // the runtime, nor skip the transition below: that would leave
+            // JOIN_WAKER set and the task's owned entry never released.
+            let _ = panic::catch_unwind(AssertUnwindSafe(|| w.wake_by_ref()));
         }
         let after = cell.header.state.unset_waker_after_complete();
         if after & state::JOIN_INTEREST == 0 {
@@ -432,54 +437,3 @@ pub(super) unsafe fn remote_abort(ptr: NonNull<Header>) {
 
 /// Payload of a panic converted for `JoinError`.
 pub(super) type Payload = Box<dyn Any + Send + 'static>;
-
-// ---- wakers ----
-
-static WAKER_VTABLE: RawWakerVTable =
-    RawWakerVTable::new(waker_clone, waker_wake, waker_wake_by_ref, waker_drop);
-
-fn raw_waker(ptr: NonNull<Header>) -> RawWaker {
-    RawWaker::new(ptr.as_ptr() as *const (), &WAKER_VTABLE)
-}
-
-unsafe fn waker_clone(data: *const ()) -> RawWaker {
-    // SAFETY: `data` is the header of a live task (the waker holds a reference).
-    let header = unsafe { &*(data as *const Header) };
-    header.state.ref_inc();
-    RawWaker::new(data, &WAKER_VTABLE)
-}
-
-unsafe fn waker_wake(data: *const ()) {
-    // SAFETY: non-null header of a task this waker holds a reference to.
-    let ptr = unsafe { NonNull::new_unchecked(data as *mut Header) };
-    // SAFETY: alive while we hold the reference.
-    let header = unsafe { ptr.as_ref() };
-    match header.state.transition_to_notified_by_val() {
-        // SAFETY: our reference moves into the queue entry.
-        Notify::Submit => schedule(unsafe { RawTask::from_raw_ref(ptr) }),
-        // SAFETY: we own the reference and drop it.
-        Notify::DoNothing => unsafe { drop_ref(ptr) },
-    }
-}
-
-unsafe fn waker_wake_by_ref(data: *const ()) {
-    // SAFETY: non-null header of a task this waker holds a reference to.
-    let ptr = unsafe { NonNull::new_unchecked(data as *mut Header) };
-    // SAFETY: alive while the waker lives.
-    let header = unsafe { ptr.as_ref() };
-    if header.state.transition_to_notified_by_ref() == Notify::Submit {
-        // SAFETY: the transition counted a new reference for the entry.
-        schedule(unsafe { RawTask::from_raw_ref(ptr) });
-    }
-}
-
-unsafe fn waker_drop(data: *const ()) {
-    // SAFETY: the waker owned one reference to a live task.
-    unsafe { drop_ref(NonNull::new_unchecked(data as *mut Header)) }
-}
-
-/// Hands a notified task to its runtime: the local queue when called on the
-/// runtime's thread, else the locked remote queue plus a coalesced wake.
-fn schedule(task: RawTask) {
-    Shared::schedule(task);
-}

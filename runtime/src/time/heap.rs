@@ -200,3 +200,105 @@ mod tests {
         assert_eq!(h.len(), 1);
     }
 }
+
+/// The heap against a model: a `BTreeMap` ordered by (deadline, insertion
+/// sequence) for pending timers, plus the set of fired-but-not-removed keys.
+#[cfg(test)]
+mod proptests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::collections::{BTreeMap, HashSet};
+    use std::sync::{Arc, Mutex};
+    use std::task::Wake;
+    use std::time::Duration;
+
+    /// Records its timer's id when woken, so the firing order is observable.
+    struct Recorder {
+        id: u64,
+        log: Arc<Mutex<Vec<u64>>>,
+    }
+
+    impl Wake for Recorder {
+        fn wake(self: Arc<Self>) {
+            self.log.lock().unwrap().push(self.id);
+        }
+    }
+
+    #[derive(Clone, Debug)]
+    enum Op {
+        /// Insert a timer due `ms` after t0 (few distinct values: many ties).
+        Insert(u64),
+        /// Remove the n-th key ever issued (live, fired or already removed).
+        Remove(usize),
+        /// Fire everything due at t0 + ms.
+        Fire(u64),
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            4 => (0u64..50).prop_map(Op::Insert),
+            2 => any::<usize>().prop_map(Op::Remove),
+            1 => (0u64..60).prop_map(Op::Fire),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn heap_matches_model_under_random_ops(ops in proptest::collection::vec(op(), 1..200)) {
+            let t0 = Instant::now();
+            let mut heap = TimerHeap::new();
+            let log = Arc::new(Mutex::new(Vec::new()));
+            // Every key issued, in order (its index is the timer's id).
+            let mut issued: Vec<TimerKey> = Vec::new();
+            let mut pending: BTreeMap<(Instant, u64), u64> = BTreeMap::new();
+            let mut fired: HashSet<u64> = HashSet::new();
+            let mut removed: HashSet<u64> = HashSet::new();
+            for op in ops {
+                match op {
+                    Op::Insert(ms) => {
+                        let id = issued.len() as u64;
+                        let deadline = t0 + Duration::from_millis(ms);
+                        let waker = Waker::from(Arc::new(Recorder { id, log: log.clone() }));
+                        issued.push(heap.insert(deadline, Some(waker)));
+                        pending.insert((deadline, id), id);
+                    }
+                    Op::Remove(n) if !issued.is_empty() => {
+                        let id = (n % issued.len()) as u64;
+                        heap.remove(issued[id as usize]);
+                        pending.retain(|_, v| *v != id);
+                        fired.remove(&id);
+                        removed.insert(id);
+                    }
+                    Op::Remove(_) => {}
+                    Op::Fire(ms) => {
+                        let now = t0 + Duration::from_millis(ms);
+                        let mut wakers = Vec::new();
+                        heap.fire(now, &mut wakers);
+                        for w in wakers {
+                            w.wake();
+                        }
+                        let got: Vec<u64> = std::mem::take(&mut *log.lock().unwrap());
+                        let due: Vec<(Instant, u64)> =
+                            pending.range(..=(now, u64::MAX)).map(|(k, _)| *k).collect();
+                        let want: Vec<u64> = due.iter().map(|k| pending.remove(k).unwrap()).collect();
+                        fired.extend(want.iter().copied());
+                        prop_assert_eq!(got, want, "fired set or order differs at {:?}", ms);
+                    }
+                }
+                prop_assert_eq!(heap.len(), pending.len() + fired.len());
+                prop_assert_eq!(heap.next_deadline(), pending.keys().next().map(|k| k.0));
+                for (id, key) in issued.iter().enumerate() {
+                    let id = id as u64;
+                    let want = if removed.contains(&id) {
+                        None
+                    } else {
+                        Some(fired.contains(&id))
+                    };
+                    prop_assert_eq!(heap.is_fired(*key), want, "timer {}", id);
+                }
+            }
+        }
+    }
+}

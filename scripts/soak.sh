@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Soak test under valgrind: an echo server (examples/soak_server.rs) serves
+# CONNECTIONS concurrent connections x MESSAGES messages from a verifying
+# client (examples/soak_client.rs, every byte checked), then exits cleanly;
+# valgrind must report zero errors and no definite leak.
+#
+#   scripts/soak.sh [CONNECTIONS=1000] [MESSAGES=100]
+#
+# Runs once per readiness backend (SOAK_BACKENDS, default all five), since
+# each has its own unsafe code in runtime/src/sys/. Needs valgrind
+# (apt-get install valgrind). After the release build, takes about 5 s per
+# backend on a 2-core machine (about 25 s for all five), so CI (.ci/run)
+# runs it on every backend.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CONNECTIONS=${1:-1000}
+MESSAGES=${2:-100}
+LIMIT=${SOAK_TIMEOUT:-120}
+BACKENDS=${SOAK_BACKENDS:-epoll epoll-lt epoll-oneshot poll select}
+
+if ! command -v valgrind >/dev/null 2>&1; then
+  echo "soak: valgrind is not installed (apt-get install valgrind); cannot run the soak" >&2
+  exit 2
+fi
+
+# Each side holds CONNECTIONS sockets at once.
+want=$((CONNECTIONS * 2 + 256))
+hard=$(ulimit -Hn)
+if [ "$hard" != unlimited ] && [ "$hard" -lt "$want" ]; then want=$hard; fi
+ulimit -n "$want"
+echo "soak: ulimit -n $(ulimit -n)"
+
+cargo build --release --example soak_server --example soak_client
+bin=target/release/examples
+
+work=$(mktemp -d)
+server_pid=
+cleanup() {
+  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then kill -9 "$server_pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# One soak of the server on backend $1.
+soak_one() {
+  local backend=$1 addr start client_ok server_status
+  MINI_RT_BACKEND=$backend valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite \
+    --log-file="$work/valgrind.log" \
+    "$bin/soak_server" 127.0.0.1:0 "$CONNECTIONS" >"$work/server.out" 2>"$work/server.err" &
+  server_pid=$!
+
+  # Wait for the server (slow to start under valgrind) to print its address.
+  addr=
+  for _ in $(seq 1 600); do
+    addr=$(sed -n 's/^LISTENING //p' "$work/server.out")
+    [ -n "$addr" ] && break
+    kill -0 "$server_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if [ -z "$addr" ]; then
+    echo "soak[$backend]: the server did not start" >&2
+    cat "$work/server.err" "$work/valgrind.log" >&2
+    return 1
+  fi
+  echo "soak[$backend]: server under valgrind at $addr; $CONNECTIONS connections x $MESSAGES messages"
+
+  start=$(date +%s)
+  client_ok=1
+  timeout "$LIMIT" "$bin/soak_client" "$addr" "$CONNECTIONS" "$MESSAGES" || client_ok=0
+
+  # The server exits by itself once every connection closed.
+  server_status=0
+  if [ "$client_ok" = 1 ]; then
+    for _ in $(seq 1 600); do
+      kill -0 "$server_pid" 2>/dev/null || break
+      sleep 0.1
+    done
+  fi
+  if kill -0 "$server_pid" 2>/dev/null; then
+    echo "soak[$backend]: the server did not exit; killing it" >&2
+    kill -9 "$server_pid" 2>/dev/null || true
+    server_status=124
+  fi
+  wait "$server_pid" || server_status=$?
+  server_pid=
+
+  echo "soak[$backend]: took $(( $(date +%s) - start )) s"
+  cat "$work/server.out"
+  grep -E 'ERROR SUMMARY|definitely lost|indirectly lost|possibly lost|still reachable' "$work/valgrind.log" || true
+  if [ "$client_ok" != 1 ] || [ "$server_status" != 0 ]; then
+    echo "soak[$backend]: FAILED (client ok: $client_ok, server exit status: $server_status)" >&2
+    cat "$work/server.err" >&2
+    cat "$work/valgrind.log" >&2
+    return 1
+  fi
+  echo "soak[$backend]: passed (zero valgrind errors, no definite leaks)"
+}
+
+for backend in $BACKENDS; do
+  soak_one "$backend"
+done
+echo "soak: all backends passed: $BACKENDS"
