@@ -2,7 +2,8 @@
 //! handshake (`runtime::park::Park`, the code the runtime ships) and an
 //! eventfd, explored exhaustively.
 //!
-//! Run: `RUSTFLAGS="--cfg loom" cargo test --release -p mini_rt_runtime --test loom_park`
+//! Run: `RUSTFLAGS="--cfg loom" cargo test --release -p mini_rt_runtime loom`
+//! (every test here is named `loom_*`, so the filter finds them all).
 #![cfg(loom)]
 
 use loom::sync::atomic::{AtomicBool, Ordering::*};
@@ -75,7 +76,7 @@ fn shared() -> Arc<Shared> {
 }
 
 #[test]
-fn one_remote_wake_is_never_lost() {
+fn loom_one_remote_wake_is_never_lost() {
     loom::model(|| {
         let s = shared();
         let s2 = s.clone();
@@ -86,7 +87,7 @@ fn one_remote_wake_is_never_lost() {
 }
 
 #[test]
-fn two_concurrent_wakers_are_both_seen() {
+fn loom_two_concurrent_wakers_are_both_seen() {
     loom::model(|| {
         let s = shared();
         let (a, b) = (s.clone(), s.clone());
