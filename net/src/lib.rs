@@ -4,6 +4,7 @@
 #![warn(missing_docs)]
 
 mod addr;
+mod methods;
 pub mod tcp;
 mod udp;
 pub mod unix;
