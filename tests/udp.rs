@@ -2,47 +2,15 @@
 //! runs on every backend that is built, and every wait is bounded by
 //! `timeout`, so a lost wakeup fails instead of hanging.
 
+mod support;
+
 use mini_rt::io::Interest;
 use mini_rt::net::UdpSocket;
-use mini_rt::runtime::{Backend, Builder};
-use mini_rt::time::timeout;
-use std::future::{poll_fn, Future};
+use std::future::poll_fn;
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::rc::Rc;
-use std::time::Duration;
-
-const LIMIT: Duration = Duration::from_secs(20);
-
-// Not `#[mini_rt::test]`: sockets are where backends differ, so each test
-// runs on every backend (those not built yet are skipped).
-/// Runs `test` to completion, bounded by `LIMIT`, on each backend that builds.
-fn on_each_backend<F, Fut>(test: F)
-where
-    F: Fn() -> Fut,
-    Fut: Future<Output = io::Result<()>>,
-{
-    let mut ran = 0;
-    for backend in Backend::ALL {
-        let rt = match Builder::new_current_thread()
-            .backend(backend)
-            .enable_all()
-            .build()
-        {
-            Ok(rt) => rt,
-            Err(e) if e.kind() == io::ErrorKind::Unsupported => continue,
-            Err(e) => panic!("building a {backend} runtime: {e}"),
-        };
-        rt.block_on(async {
-            match timeout(LIMIT, test()).await {
-                Ok(res) => res.unwrap_or_else(|e| panic!("[{backend}] {e}")),
-                Err(_) => panic!("[{backend}] timed out after {LIMIT:?}"),
-            }
-        });
-        ran += 1;
-    }
-    assert!(ran > 0, "no backend could be built");
-}
+use support::on_each_backend;
 
 async fn bind_local() -> io::Result<UdpSocket> {
     UdpSocket::bind("127.0.0.1:0").await

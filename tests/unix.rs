@@ -3,51 +3,18 @@
 //! is bounded by `timeout`; socket files live in a unique temp directory that
 //! is removed at the end.
 
+mod support;
+
 use mini_rt::io::{AsyncReadExt, AsyncWriteExt};
 use mini_rt::net::unix::{OwnedReadHalf, OwnedWriteHalf, ReadHalf, UCred, WriteHalf};
 use mini_rt::net::{UnixDatagram, UnixListener, UnixStream};
-use mini_rt::runtime::{Backend, Builder};
 use mini_rt::sync::mpsc;
-use mini_rt::time::timeout;
-use std::future::Future;
 use std::io;
 use std::os::linux::net::SocketAddrExt;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::Duration;
-
-const LIMIT: Duration = Duration::from_secs(20);
-
-// Not `#[mini_rt::test]`: sockets are where backends differ, so each test
-// runs on every backend (those not built yet are skipped).
-/// Runs `test` to completion, bounded by `LIMIT`, on each backend that builds.
-fn on_each_backend<F, Fut>(test: F)
-where
-    F: Fn() -> Fut,
-    Fut: Future<Output = io::Result<()>>,
-{
-    let mut ran = 0;
-    for backend in Backend::ALL {
-        let rt = match Builder::new_current_thread()
-            .backend(backend)
-            .enable_all()
-            .build()
-        {
-            Ok(rt) => rt,
-            Err(e) if e.kind() == io::ErrorKind::Unsupported => continue,
-            Err(e) => panic!("building a {backend} runtime: {e}"),
-        };
-        rt.block_on(async {
-            match timeout(LIMIT, test()).await {
-                Ok(res) => res.unwrap_or_else(|e| panic!("[{backend}] {e}")),
-                Err(_) => panic!("[{backend}] timed out after {LIMIT:?}"),
-            }
-        });
-        ran += 1;
-    }
-    assert!(ran > 0, "no backend could be built");
-}
+use support::on_each_backend;
 
 /// A fresh directory under the system temp dir, removed on drop.
 struct TempDir(PathBuf);

@@ -5,6 +5,7 @@
 
 mod accept;
 mod addr;
+mod methods;
 pub mod tcp;
 mod udp;
 pub mod unix;

@@ -7,12 +7,11 @@
 
 use crate::addr::{no_addresses, to_socket_addrs};
 use crate::ToSocketAddrs;
-use mini_rt_runtime::io::{Interest, Ready};
+use mini_rt_runtime::io::Interest;
 use mini_rt_runtime::reactor::PollEvented;
 use std::future::poll_fn;
 use std::io;
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
-use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
 use std::task::{Context, Poll};
 
 /// A UDP socket, as `tokio::net::UdpSocket`.
@@ -89,69 +88,7 @@ impl UdpSocket {
         Err(last.unwrap_or_else(no_addresses))
     }
 
-    /// Waits until the socket is ready for `interest` and returns what is
-    /// ready. Readiness can be spurious: the following `try_*` may still
-    /// return `WouldBlock`.
-    pub async fn ready(&self, interest: Interest) -> io::Result<Ready> {
-        Ok(self.io.readiness(interest).await?.ready)
-    }
-
-    /// Waits until the socket is readable (usually paired with `try_recv*`).
-    pub async fn readable(&self) -> io::Result<()> {
-        self.ready(Interest::READABLE).await.map(drop)
-    }
-
-    /// Waits until the socket is writable (usually paired with `try_send*`).
-    pub async fn writable(&self) -> io::Result<()> {
-        self.ready(Interest::WRITABLE).await.map(drop)
-    }
-
-    /// Polls for read readiness (as tokio's `poll_recv_ready`).
-    pub fn poll_recv_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        self.io.poll_ready(cx, Interest::READABLE).map_ok(drop)
-    }
-
-    /// Polls for write readiness (as tokio's `poll_send_ready`).
-    pub fn poll_send_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        self.io.poll_ready(cx, Interest::WRITABLE).map_ok(drop)
-    }
-
-    /// Sends `buf` to the connected peer as one datagram; returns the bytes
-    /// sent. Cancel-safe.
-    pub async fn send(&self, buf: &[u8]) -> io::Result<usize> {
-        poll_fn(|cx| self.poll_send(cx, buf)).await
-    }
-
-    /// Polls sending `buf` to the connected peer.
-    pub fn poll_send(&self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
-        self.io.poll_io(cx, Interest::WRITABLE, |s| s.send(buf))
-    }
-
-    /// Sends to the connected peer if the socket is writable now, else
-    /// `WouldBlock`.
-    pub fn try_send(&self, buf: &[u8]) -> io::Result<usize> {
-        self.io.try_io(Interest::WRITABLE, |s| s.send(buf))
-    }
-
-    /// Receives one datagram from the connected peer into `buf`, returning
-    /// its length. A datagram longer than `buf` is truncated as the OS does
-    /// it: the first `buf.len()` bytes are returned and the rest is
-    /// discarded; the next call returns the next datagram. Cancel-safe.
-    pub async fn recv(&self, buf: &mut [u8]) -> io::Result<usize> {
-        poll_fn(|cx| self.poll_recv(cx, buf)).await
-    }
-
-    /// Polls receiving one datagram from the connected peer (truncating as
-    /// [`recv`](UdpSocket::recv)). tokio fills a `ReadBuf` and returns `()`;
-    /// this fills `buf` and returns the datagram's (possibly truncated) length.
-    pub fn poll_recv(&self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
-        self.io.poll_io(cx, Interest::READABLE, |s| s.recv(buf))
-    }
-
-    /// Receives one datagram if one is queued now, else `WouldBlock`.
-    pub fn try_recv(&self, buf: &mut [u8]) -> io::Result<usize> {
-        self.io.try_io(Interest::READABLE, |s| s.recv(buf))
-    }
+    crate::methods::datagram_methods!(SocketAddr);
 
     /// Sends `buf` as one datagram to `target` (its first resolved address).
     /// Cancel-safe.
@@ -177,30 +114,6 @@ impl UdpSocket {
     pub fn try_send_to(&self, buf: &[u8], target: SocketAddr) -> io::Result<usize> {
         self.io
             .try_io(Interest::WRITABLE, |s| s.send_to(buf, target))
-    }
-
-    /// Receives one datagram and its sender. A datagram longer than `buf` is
-    /// truncated as the OS does it (the rest is discarded), as in
-    /// [`recv`](UdpSocket::recv). Cancel-safe.
-    pub async fn recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
-        poll_fn(|cx| self.poll_recv_from(cx, buf)).await
-    }
-
-    /// Polls receiving one datagram and its sender. tokio returns only the
-    /// address (the length is in its `ReadBuf`); this returns both.
-    pub fn poll_recv_from(
-        &self,
-        cx: &mut Context<'_>,
-        buf: &mut [u8],
-    ) -> Poll<io::Result<(usize, SocketAddr)>> {
-        self.io
-            .poll_io(cx, Interest::READABLE, |s| s.recv_from(buf))
-    }
-
-    /// Receives one datagram and its sender if one is queued now, else
-    /// `WouldBlock`.
-    pub fn try_recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
-        self.io.try_io(Interest::READABLE, |s| s.recv_from(buf))
     }
 
     /// Copies the next datagram into `buf` without removing it from the
@@ -314,23 +227,4 @@ impl UdpSocket {
     }
 }
 
-impl TryFrom<std::net::UdpSocket> for UdpSocket {
-    type Error = io::Error;
-
-    /// Same as [`UdpSocket::from_std`].
-    fn try_from(socket: std::net::UdpSocket) -> io::Result<UdpSocket> {
-        UdpSocket::from_std(socket)
-    }
-}
-
-impl AsRawFd for UdpSocket {
-    fn as_raw_fd(&self) -> RawFd {
-        self.io.as_raw_fd()
-    }
-}
-
-impl AsFd for UdpSocket {
-    fn as_fd(&self) -> BorrowedFd<'_> {
-        self.io.as_fd()
-    }
-}
+crate::methods::fd_impls!(UdpSocket, std::net::UdpSocket);

@@ -2,6 +2,9 @@
 //! module with `mod support;`, so not every helper is used by every file).
 #![allow(dead_code)]
 
+use mini_rt::runtime::{Backend, Builder};
+use std::future::Future;
+use std::io;
 use std::time::Duration;
 
 /// User + system CPU time the calling thread has used so far
@@ -70,4 +73,37 @@ pub async fn bounded<F: std::future::Future>(secs: u64, fut: F) -> F::Output {
     mini_rt::time::timeout(Duration::from_secs(secs), fut)
         .await
         .unwrap_or_else(|_| panic!("test step did not finish within {secs} s"))
+}
+
+/// How long one test may run on one backend.
+pub const LIMIT: Duration = Duration::from_secs(20);
+
+// Not `#[mini_rt::test]`: sockets are where backends differ, so each test
+// runs on every backend (those not built yet are skipped).
+/// Runs `test` to completion, bounded by `LIMIT`, on each backend that builds.
+pub fn on_each_backend<F, Fut>(test: F)
+where
+    F: Fn() -> Fut,
+    Fut: Future<Output = io::Result<()>>,
+{
+    let mut ran = 0;
+    for backend in Backend::ALL {
+        let rt = match Builder::new_current_thread()
+            .backend(backend)
+            .enable_all()
+            .build()
+        {
+            Ok(rt) => rt,
+            Err(e) if e.kind() == io::ErrorKind::Unsupported => continue,
+            Err(e) => panic!("building a {backend} runtime: {e}"),
+        };
+        rt.block_on(async {
+            match mini_rt::time::timeout(LIMIT, test()).await {
+                Ok(res) => res.unwrap_or_else(|e| panic!("[{backend}] {e}")),
+                Err(_) => panic!("[{backend}] timed out after {LIMIT:?}"),
+            }
+        });
+        ran += 1;
+    }
+    assert!(ran > 0, "no backend could be built");
 }

@@ -3,16 +3,14 @@
 use super::error;
 use super::split::{split, split_owned, OwnedReadHalf, OwnedWriteHalf, ReadHalf, WriteHalf};
 use crate::addr::{no_addresses, to_socket_addrs, ToSocketAddrs};
-use futures_io::{AsyncRead, AsyncWrite};
-use mini_rt_runtime::io::{Interest, Ready};
+use mini_rt_runtime::io::Interest;
 use mini_rt_runtime::reactor::PollEvented;
 use mini_rt_runtime::sys::net as sys;
 use std::fmt;
 use std::future::poll_fn;
-use std::io::{self, IoSlice, IoSliceMut, Read, Write};
-use std::net::{self, Shutdown, SocketAddr};
-use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd, RawFd};
-use std::pin::Pin;
+use std::io;
+use std::net::{self, SocketAddr};
+use std::os::fd::{AsFd, OwnedFd};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -21,7 +19,8 @@ use std::time::Duration;
 ///
 /// Create one with [`connect`](TcpStream::connect), by accepting on a
 /// [`TcpListener`](super::TcpListener), or from a [`TcpSocket`](super::TcpSocket).
-/// It implements [`AsyncRead`] and [`AsyncWrite`] — the `futures-io` traits
+/// It implements [`AsyncRead`](futures_io::AsyncRead) and
+/// [`AsyncWrite`](futures_io::AsyncWrite) — the `futures-io` traits
 /// that `mini_rt::io` re-exports — so `read`/`write_all` come from
 /// `mini_rt::io::{AsyncReadExt, AsyncWriteExt}` as in tokio. `poll_close`
 /// (`shutdown()` in the ext trait) shuts down the write side.
@@ -139,47 +138,7 @@ impl TcpStream {
         sys::linger(self.as_fd())
     }
 
-    /// Waits for any readiness in `interest` and returns what is ready.
-    ///
-    /// The result may be a false positive: a following `try_*` call may
-    /// still return `WouldBlock`, which clears the stale readiness.
-    pub async fn ready(&self, interest: Interest) -> io::Result<Ready> {
-        self.io.readiness(interest).await.map(|ev| ev.ready)
-    }
-
-    /// Waits until the stream is readable (or closed, or errored).
-    pub async fn readable(&self) -> io::Result<()> {
-        self.ready(Interest::READABLE).await.map(drop)
-    }
-
-    /// Waits until the stream is writable (or closed, or errored).
-    pub async fn writable(&self) -> io::Result<()> {
-        self.ready(Interest::WRITABLE).await.map(drop)
-    }
-
-    /// Reads into `buf` if data is ready, without waiting; `WouldBlock`
-    /// otherwise. `Ok(0)` means end of stream (or an empty `buf`).
-    pub fn try_read(&self, buf: &mut [u8]) -> io::Result<usize> {
-        self.io.try_io(Interest::READABLE, |mut s| s.read(buf))
-    }
-
-    /// Vectored [`try_read`](TcpStream::try_read).
-    pub fn try_read_vectored(&self, bufs: &mut [IoSliceMut<'_>]) -> io::Result<usize> {
-        self.io
-            .try_io(Interest::READABLE, |mut s| s.read_vectored(bufs))
-    }
-
-    /// Writes from `buf` if the socket is writable, without waiting;
-    /// `WouldBlock` otherwise.
-    pub fn try_write(&self, buf: &[u8]) -> io::Result<usize> {
-        self.io.try_io(Interest::WRITABLE, |mut s| s.write(buf))
-    }
-
-    /// Vectored [`try_write`](TcpStream::try_write).
-    pub fn try_write_vectored(&self, bufs: &[IoSlice<'_>]) -> io::Result<usize> {
-        self.io
-            .try_io(Interest::WRITABLE, |mut s| s.write_vectored(bufs))
-    }
+    crate::methods::stream_methods!();
 
     /// Runs `f` (an operation on this socket's fd) if the cached readiness
     /// matches `interest`; a `WouldBlock` from `f` clears that readiness.
@@ -205,110 +164,9 @@ impl TcpStream {
     pub fn poll_peek(&self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
         self.io.poll_io(cx, Interest::READABLE, |s| s.peek(buf))
     }
-
-    /// Splits into a read half and a write half borrowing this stream, for
-    /// reading and writing concurrently in one task (e.g. with `join!`).
-    /// No allocation, no locking.
-    pub fn split(&mut self) -> (ReadHalf<'_>, WriteHalf<'_>) {
-        split(self)
-    }
-
-    /// Splits into owned halves that can move to different tasks; rejoin
-    /// them with [`OwnedReadHalf::reunite`]. Dropping the write half shuts
-    /// down the write side of the connection, as in tokio.
-    pub fn into_split(self) -> (OwnedReadHalf, OwnedWriteHalf) {
-        split_owned(self)
-    }
-
-    // Shared with the split halves.
-
-    pub(crate) fn poll_read_priv(
-        &self,
-        cx: &mut Context<'_>,
-        buf: &mut [u8],
-    ) -> Poll<io::Result<usize>> {
-        self.io.poll_read(cx, buf)
-    }
-
-    pub(crate) fn poll_write_priv(
-        &self,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        self.io.poll_write(cx, buf)
-    }
-
-    pub(crate) fn poll_write_vectored_priv(
-        &self,
-        cx: &mut Context<'_>,
-        bufs: &[IoSlice<'_>],
-    ) -> Poll<io::Result<usize>> {
-        self.io.poll_write_vectored(cx, bufs)
-    }
-
-    pub(crate) fn shutdown_std(&self, how: Shutdown) -> io::Result<()> {
-        self.io.get_ref().shutdown(how)
-    }
 }
 
-impl AsyncRead for TcpStream {
-    fn poll_read(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut [u8],
-    ) -> Poll<io::Result<usize>> {
-        self.poll_read_priv(cx, buf)
-    }
-}
-
-impl AsyncWrite for TcpStream {
-    fn poll_write(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        self.poll_write_priv(cx, buf)
-    }
-
-    fn poll_write_vectored(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        bufs: &[IoSlice<'_>],
-    ) -> Poll<io::Result<usize>> {
-        self.poll_write_vectored_priv(cx, bufs)
-    }
-
-    /// A TCP socket has no user-space buffer: always ready.
-    fn poll_flush(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Poll::Ready(Ok(()))
-    }
-
-    /// Shuts down the write side (`shutdown(SHUT_WR)`): the peer reads EOF.
-    fn poll_close(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Poll::Ready(self.shutdown_std(Shutdown::Write))
-    }
-}
-
-impl TryFrom<net::TcpStream> for TcpStream {
-    type Error = io::Error;
-
-    /// Same as [`TcpStream::from_std`].
-    fn try_from(stream: net::TcpStream) -> io::Result<TcpStream> {
-        TcpStream::from_std(stream)
-    }
-}
-
-impl AsRawFd for TcpStream {
-    fn as_raw_fd(&self) -> RawFd {
-        self.io.as_raw_fd()
-    }
-}
-
-impl AsFd for TcpStream {
-    fn as_fd(&self) -> BorrowedFd<'_> {
-        self.io.as_fd()
-    }
-}
+crate::methods::stream_impls!(TcpStream, net::TcpStream);
 
 impl fmt::Debug for TcpStream {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

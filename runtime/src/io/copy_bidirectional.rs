@@ -155,26 +155,4 @@ mod tests {
             assert_eq!((ab, ba), (to_b.len() as u64, to_a.len() as u64));
         });
     }
-
-    #[test]
-    fn single_threaded_with_preloaded_pipes() {
-        block_on(async {
-            let (mut client_a, mut proxy_a) = duplex(1024);
-            let (mut client_b, mut proxy_b) = duplex(1024);
-            client_a.write_all(b"ping").await.unwrap();
-            client_a.shutdown().await.unwrap();
-            client_b.write_all(b"pong!").await.unwrap();
-            client_b.shutdown().await.unwrap();
-            let counts = copy_bidirectional(&mut proxy_a, &mut proxy_b)
-                .await
-                .unwrap();
-            assert_eq!(counts, (4, 5));
-            let mut s = String::new();
-            client_a.read_to_string(&mut s).await.unwrap();
-            assert_eq!(s, "pong!");
-            s.clear();
-            client_b.read_to_string(&mut s).await.unwrap();
-            assert_eq!(s, "ping");
-        });
-    }
 }

@@ -62,6 +62,7 @@ use std::time::Duration;
 
 mod epoll;
 mod interest;
+mod level;
 pub mod net;
 mod notifier;
 mod poll;

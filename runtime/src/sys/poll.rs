@@ -20,8 +20,8 @@
 //! it and blocks without it, so a change made by another thread during a wait
 //! is seen by the next one ([`Poll::has_waiters`] tells the caller to wake it).
 
-use super::{negative_fd, syscall, timespec, Event, EventBuf, Interest, Ready};
-use parking_lot::Mutex;
+use super::level::{FdTable, Shared};
+use super::{negative_fd, syscall, Event, EventBuf, Interest, Ready};
 use std::io;
 use std::os::fd::RawFd;
 use std::time::Duration;
@@ -31,17 +31,14 @@ const ABSENT: usize = usize::MAX;
 
 #[derive(Debug)]
 pub(crate) struct Poll {
-    state: Mutex<State>,
+    state: Shared<State>,
 }
 
 #[derive(Debug, Default)]
 struct State {
     /// What the kernel is asked to watch: only fds with a non-empty interest.
     fds: Vec<libc::pollfd>,
-    /// Indexed by fd number.
-    table: Vec<Option<Entry>>,
-    /// Threads blocked in `ppoll` on a copy of `fds`.
-    waiters: usize,
+    table: FdTable<Entry>,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -55,35 +52,27 @@ struct Entry {
 impl Poll {
     pub(crate) fn new() -> Poll {
         Poll {
-            state: Mutex::new(State::default()),
+            state: Shared::new(State::default()),
         }
     }
 
     pub(crate) fn register(&self, fd: RawFd, token: u64, interest: Interest) -> io::Result<()> {
         let idx = usize::try_from(fd).map_err(|_| negative_fd(fd))?;
         let mut st = self.state.lock();
-        if st.table.len() <= idx {
-            st.table.resize(idx + 1, None);
-        }
-        if st.table[idx].is_some() {
-            return Err(io::Error::new(
-                io::ErrorKind::AlreadyExists,
-                format!("fd {fd} is already registered with this poll backend"),
-            ));
-        }
-        st.table[idx] = Some(Entry {
+        let entry = Entry {
             token,
             interest,
             pos: ABSENT,
-        });
+        };
+        st.table.insert(fd, idx, entry, "poll")?;
         st.set_interest(fd, idx, interest);
         Ok(())
     }
 
     pub(crate) fn reregister(&self, fd: RawFd, token: u64, interest: Interest) -> io::Result<()> {
         let mut st = self.state.lock();
-        let idx = st.index_of(fd)?;
-        if let Some(e) = st.table[idx].as_mut() {
+        let idx = st.table.index_of(fd, "poll")?;
+        if let Some(e) = st.table.get_mut(idx) {
             e.token = token;
             e.interest = interest;
         }
@@ -93,14 +82,14 @@ impl Poll {
 
     pub(crate) fn deregister(&self, fd: RawFd) -> io::Result<()> {
         let mut st = self.state.lock();
-        let idx = st.index_of(fd)?;
+        let idx = st.table.index_of(fd, "poll")?;
         st.set_interest(fd, idx, Interest::NONE);
-        st.table[idx] = None;
+        st.table.remove(idx);
         Ok(())
     }
 
     pub(crate) fn has_waiters(&self) -> bool {
-        self.state.lock().waiters > 0
+        self.state.has_waiters()
     }
 
     pub(crate) fn select(
@@ -108,36 +97,25 @@ impl Poll {
         events: &mut EventBuf,
         timeout: Option<Duration>,
     ) -> io::Result<()> {
-        {
-            let mut st = self.state.lock();
-            events.poll.clear();
-            events.poll.extend_from_slice(&st.fds);
-            st.waiters += 1;
-        }
-        let ts = timeout.map(timespec);
-        let ts_ptr = ts
-            .as_ref()
-            .map_or(std::ptr::null(), |t| t as *const libc::timespec);
-        // SAFETY: `events.poll` holds exactly `len` initialised pollfds that
-        // the kernel may write `revents` into; `ts_ptr` is null (wait forever)
-        // or points to a live timespec; a null sigmask leaves it unchanged.
-        let res = syscall!(ppoll(
-            events.poll.as_mut_ptr(),
-            events.poll.len() as libc::nfds_t,
-            ts_ptr,
-            std::ptr::null(),
-        ));
-        let st = {
-            let mut st = self.state.lock();
-            st.waiters -= 1;
-            st
+        let mut fds = std::mem::take(&mut events.poll);
+        let snapshot = |st: &State| {
+            fds.clear();
+            fds.extend_from_slice(&st.fds);
+            fds
         };
-        let mut left = match res {
-            Ok(n) => n as usize,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => 0,
-            Err(e) => return Err(e),
+        let wait = |fds: &mut Vec<libc::pollfd>, ts_ptr| {
+            // SAFETY: `fds` holds exactly `len` initialised pollfds that the
+            // kernel may write `revents` into; `ts_ptr` is null (wait forever)
+            // or points to a live timespec; a null sigmask leaves it unchanged.
+            syscall!(ppoll(
+                fds.as_mut_ptr(),
+                fds.len() as libc::nfds_t,
+                ts_ptr,
+                std::ptr::null(),
+            ))
         };
-        for pfd in &events.poll {
+        let (st, fds, mut left) = self.state.wait(timeout, snapshot, wait)?;
+        for pfd in &fds {
             if left == 0 {
                 break;
             }
@@ -147,7 +125,7 @@ impl Poll {
             left -= 1;
             // The current registration decides: an fd removed or disarmed
             // during the wait is not reported.
-            let entry = st.table.get(pfd.fd as usize).copied().flatten();
+            let entry = st.table.get(pfd.fd as usize);
             if let Some(e) = entry.filter(|e| !e.interest.is_empty()) {
                 events.list.push(Event {
                     token: e.token,
@@ -155,26 +133,15 @@ impl Poll {
                 });
             }
         }
+        events.poll = fds;
         Ok(())
     }
 }
 
 impl State {
-    fn index_of(&self, fd: RawFd) -> io::Result<usize> {
-        usize::try_from(fd)
-            .ok()
-            .filter(|&i| self.table.get(i).is_some_and(Option::is_some))
-            .ok_or_else(|| {
-                io::Error::new(
-                    io::ErrorKind::NotFound,
-                    format!("fd {fd} is not registered with this poll backend"),
-                )
-            })
-    }
-
     /// Puts `fd` in the array with `interest`, or takes it out if empty.
     fn set_interest(&mut self, fd: RawFd, idx: usize, interest: Interest) {
-        let Some(pos) = self.table[idx].map(|e| e.pos) else {
+        let Some(pos) = self.table.get(idx).map(|e| e.pos) else {
             return;
         };
         let events = poll_events(interest);
@@ -201,7 +168,7 @@ impl State {
     }
 
     fn set_pos(&mut self, idx: usize, pos: usize) {
-        if let Some(e) = self.table[idx].as_mut() {
+        if let Some(e) = self.table.get_mut(idx) {
             e.pos = pos;
         }
     }

@@ -20,8 +20,8 @@
 //! Thread safety: as the poll backend — master sets behind a mutex, a copy
 //! per wait, [`Select::has_waiters`] for changes made during a wait.
 
-use super::{negative_fd, syscall, timespec, Event, EventBuf, Interest, Ready};
-use parking_lot::Mutex;
+use super::level::{FdTable, Shared};
+use super::{negative_fd, syscall, Event, EventBuf, Interest, Ready};
 use std::io;
 use std::os::fd::RawFd;
 use std::time::Duration;
@@ -30,24 +30,22 @@ use std::time::Duration;
 const LIMIT: usize = libc::FD_SETSIZE;
 
 pub(crate) struct Select {
-    state: Mutex<State>,
+    state: Shared<State>,
 }
 
 struct State {
     /// Indexed by fd number (< `LIMIT`): token and interest.
-    table: Vec<Option<(u64, Interest)>>,
+    table: FdTable<(u64, Interest)>,
     /// The master sets: read, write, except.
     sets: [libc::fd_set; 3],
     /// One more than the highest fd in any master set.
     nfds: usize,
-    /// Threads blocked in `pselect` on a copy of `sets`.
-    waiters: usize,
 }
 
 impl std::fmt::Debug for Select {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let st = self.state.lock();
-        let fds = st.table.iter().filter(|e| e.is_some()).count();
+        let fds = st.table.slots().iter().filter(|e| e.is_some()).count();
         f.debug_struct("Select")
             .field("fds", &fds)
             .field("nfds", &st.nfds)
@@ -79,11 +77,10 @@ fn check(fd: RawFd) -> io::Result<usize> {
 impl Select {
     pub(crate) fn new() -> Select {
         Select {
-            state: Mutex::new(State {
-                table: Vec::new(),
+            state: Shared::new(State {
+                table: FdTable::default(),
                 sets: [empty_set(), empty_set(), empty_set()],
                 nfds: 0,
-                waiters: 0,
             }),
         }
     }
@@ -91,16 +88,7 @@ impl Select {
     pub(crate) fn register(&self, fd: RawFd, token: u64, interest: Interest) -> io::Result<()> {
         let idx = check(fd)?;
         let mut st = self.state.lock();
-        if st.table.len() <= idx {
-            st.table.resize(idx + 1, None);
-        }
-        if st.table[idx].is_some() {
-            return Err(io::Error::new(
-                io::ErrorKind::AlreadyExists,
-                format!("fd {fd} is already registered with this select backend"),
-            ));
-        }
-        st.table[idx] = Some((token, interest));
+        st.table.insert(fd, idx, (token, interest), "select")?;
         st.set_interest(idx, interest);
         Ok(())
     }
@@ -108,8 +96,10 @@ impl Select {
     pub(crate) fn reregister(&self, fd: RawFd, token: u64, interest: Interest) -> io::Result<()> {
         let idx = check(fd)?;
         let mut st = self.state.lock();
-        st.entry(fd, idx)?;
-        st.table[idx] = Some((token, interest));
+        st.table.index_of(fd, "select")?;
+        if let Some(e) = st.table.get_mut(idx) {
+            *e = (token, interest);
+        }
         st.set_interest(idx, interest);
         Ok(())
     }
@@ -117,14 +107,14 @@ impl Select {
     pub(crate) fn deregister(&self, fd: RawFd) -> io::Result<()> {
         let idx = check(fd)?;
         let mut st = self.state.lock();
-        st.entry(fd, idx)?;
-        st.table[idx] = None;
+        st.table.index_of(fd, "select")?;
+        st.table.remove(idx);
         st.set_interest(idx, Interest::NONE);
         Ok(())
     }
 
     pub(crate) fn has_waiters(&self) -> bool {
-        self.state.lock().waiters > 0
+        self.state.has_waiters()
     }
 
     pub(crate) fn select(
@@ -132,37 +122,23 @@ impl Select {
         events: &mut EventBuf,
         timeout: Option<Duration>,
     ) -> io::Result<()> {
-        let (mut sets, nfds) = {
-            let mut st = self.state.lock();
-            st.waiters += 1;
-            (st.sets, st.nfds)
+        let snapshot = |st: &State| (st.sets, st.nfds);
+        let wait = |(sets, nfds): &mut ([libc::fd_set; 3], usize), ts_ptr| {
+            let [r, w, x] = sets;
+            // SAFETY: the three sets are live, initialised fd_sets that only
+            // hold fds below nfds <= FD_SETSIZE; `ts_ptr` is null (wait
+            // forever) or points to a live timespec; a null sigmask leaves it
+            // unchanged.
+            syscall!(pselect(
+                *nfds as libc::c_int,
+                r,
+                w,
+                x,
+                ts_ptr,
+                std::ptr::null()
+            ))
         };
-        let ts = timeout.map(timespec);
-        let ts_ptr = ts
-            .as_ref()
-            .map_or(std::ptr::null(), |t| t as *const libc::timespec);
-        let [r, w, x] = &mut sets;
-        // SAFETY: the three sets are live, initialised fd_sets that only hold
-        // fds below nfds <= FD_SETSIZE; `ts_ptr` is null (wait forever) or
-        // points to a live timespec; a null sigmask leaves it unchanged.
-        let res = syscall!(pselect(
-            nfds as libc::c_int,
-            r,
-            w,
-            x,
-            ts_ptr,
-            std::ptr::null()
-        ));
-        let st = {
-            let mut st = self.state.lock();
-            st.waiters -= 1;
-            st
-        };
-        let mut left = match res {
-            Ok(n) => n as usize,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => 0,
-            Err(e) => return Err(e),
-        };
+        let (st, (sets, nfds), mut left) = self.state.wait(timeout, snapshot, wait)?;
         // `left` counts set bits, so an fd ready both ways counts twice.
         for fd in 0..nfds {
             if left == 0 {
@@ -181,13 +157,10 @@ impl Select {
             }
             // The current registration decides: an fd removed or disarmed
             // during the wait is not reported.
-            if let Some(Some((token, interest))) = st.table.get(fd) {
+            if let Some((token, interest)) = st.table.get(fd) {
                 let ready = ready & interest.mask();
                 if !ready.is_empty() {
-                    events.list.push(Event {
-                        token: *token,
-                        ready,
-                    });
+                    events.list.push(Event { token, ready });
                 }
             }
         }
@@ -196,16 +169,6 @@ impl Select {
 }
 
 impl State {
-    fn entry(&self, fd: RawFd, idx: usize) -> io::Result<()> {
-        match self.table.get(idx) {
-            Some(Some(_)) => Ok(()),
-            _ => Err(io::Error::new(
-                io::ErrorKind::NotFound,
-                format!("fd {fd} is not registered with this select backend"),
-            )),
-        }
-    }
-
     /// Sets `idx`'s bit in each master set its interest asks for, clears the
     /// others, and keeps `nfds` one above the highest fd in any set.
     fn set_interest(&mut self, idx: usize, interest: Interest) {
@@ -228,7 +191,7 @@ impl State {
             self.nfds = self.nfds.max(idx + 1);
         } else if idx + 1 == self.nfds {
             let in_a_set = |e: &Option<(u64, Interest)>| e.is_some_and(|(_, i)| !i.is_empty());
-            self.nfds = self.table[..idx]
+            self.nfds = self.table.slots()[..idx]
                 .iter()
                 .rposition(in_a_set)
                 .map_or(0, |i| i + 1);

@@ -1,7 +1,8 @@
 //! The bounded channel: [`channel`], [`Sender`], [`Receiver`], [`Permit`].
 
 use super::chan::{Acquire, Chan};
-use super::error::{SendError, TryRecvError, TrySendError};
+use super::error::{SendError, TrySendError};
+use super::handles::{receiver_common, sender_common};
 use crate::sync::blocking;
 use std::fmt;
 use std::future::{poll_fn, Future};
@@ -116,16 +117,6 @@ impl<T> Sender<T> {
         blocking::block_on(self.send(value))
     }
 
-    /// Completes once the receiver is dropped or closed.
-    pub async fn closed(&self) {
-        self.chan.closed().await
-    }
-
-    /// Whether the receiver is dropped or closed, so sends would fail.
-    pub fn is_closed(&self) -> bool {
-        self.chan.is_closed()
-    }
-
     /// Free slots right now: `max_capacity()` minus queued messages and
     /// outstanding permits.
     pub fn capacity(&self) -> usize {
@@ -136,27 +127,9 @@ impl<T> Sender<T> {
     pub fn max_capacity(&self) -> usize {
         self.chan.bound().expect("bounded channel")
     }
-
-    /// Whether both senders feed the same channel.
-    pub fn same_channel(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.chan, &other.chan)
-    }
 }
 
-impl<T> Clone for Sender<T> {
-    fn clone(&self) -> Self {
-        self.chan.add_sender();
-        Sender {
-            chan: self.chan.clone(),
-        }
-    }
-}
-
-impl<T> Drop for Sender<T> {
-    fn drop(&mut self) {
-        self.chan.drop_sender();
-    }
-}
+sender_common!(Sender);
 
 impl<T> Permit<'_, T> {
     /// Sends `value` in the reserved slot. It is dropped instead if the
@@ -177,52 +150,11 @@ impl<T> Drop for Permit<'_, T> {
 }
 
 impl<T> Receiver<T> {
-    /// Receives the next message, waiting if there is none yet.
-    /// `None` once every sender is gone (or `close` was called) and the
-    /// queue is drained. Cancel-safe: no message is lost if dropped.
-    pub async fn recv(&mut self) -> Option<T> {
-        poll_fn(|cx| self.poll_recv(cx)).await
-    }
-
-    /// Polls for the next message; the waker of `cx` is woken when one
-    /// arrives or the channel ends.
-    pub fn poll_recv(&mut self, cx: &mut Context<'_>) -> Poll<Option<T>> {
-        self.chan.poll_recv(cx)
-    }
-
-    /// Receives a message if one is queued, without waiting.
-    pub fn try_recv(&mut self) -> Result<T, TryRecvError> {
-        self.chan.try_recv()
-    }
-
-    /// Receives from a plain thread, blocking it until a message arrives.
-    ///
-    /// Calling this from a task would park the runtime thread and deadlock,
-    /// as in tokio (which panics there; mini_rt cannot detect it yet).
-    pub fn blocking_recv(&mut self) -> Option<T> {
-        blocking::block_on(self.recv())
-    }
-
     /// Closes the channel: later sends fail and waiting senders are woken
     /// with an error, while queued messages (and those sent through already
     /// reserved permits) can still be received.
     pub fn close(&mut self) {
         self.chan.close();
-    }
-
-    /// Whether the channel is closed or every sender is gone.
-    pub fn is_closed(&self) -> bool {
-        self.chan.rx_is_closed()
-    }
-
-    /// Number of queued messages.
-    pub fn len(&self) -> usize {
-        self.chan.len()
-    }
-
-    /// Whether no message is queued.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 
     /// Free slots right now (see [`Sender::capacity`]).
@@ -236,23 +168,7 @@ impl<T> Receiver<T> {
     }
 }
 
-impl<T> Drop for Receiver<T> {
-    fn drop(&mut self) {
-        self.chan.drop_receiver();
-    }
-}
-
-impl<T> fmt::Debug for Sender<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Sender").finish_non_exhaustive()
-    }
-}
-
-impl<T> fmt::Debug for Receiver<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Receiver").finish_non_exhaustive()
-    }
-}
+receiver_common!(Receiver);
 
 impl<T> fmt::Debug for Permit<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

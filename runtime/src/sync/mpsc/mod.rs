@@ -17,6 +17,7 @@
 mod bounded;
 mod chan;
 pub mod error;
+mod handles;
 #[cfg(test)]
 mod tests;
 mod unbounded;
