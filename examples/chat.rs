@@ -11,7 +11,8 @@
 //! nc 127.0.0.1 7002
 //! ```
 //!
-//! Type a line in one `nc`: the others print `<peer address>: <line>`.
+//! Each client is greeted with `welcome, <its address>` once it has joined;
+//! type a line in one `nc`: the others print `<peer address>: <line>`.
 
 use mini_rt::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use mini_rt::net::{TcpListener, TcpStream};
@@ -61,6 +62,15 @@ async fn client(stream: TcpStream, peer: SocketAddr, peers: Peers) {
     let (read, mut write) = stream.into_split();
     let (tx, mut outbox) = mpsc::unbounded_channel::<String>();
     peers.borrow_mut().insert(peer, tx);
+    // Sent once the client is in `peers`: from here on it sees every line.
+    if write
+        .write_all(format!("welcome, {peer}\n").as_bytes())
+        .await
+        .is_err()
+    {
+        peers.borrow_mut().remove(&peer);
+        return;
+    }
     let mut lines = BufReader::new(read).lines();
     loop {
         mini_rt::select! {

@@ -17,17 +17,33 @@ fn example(name: &str) -> std::path::PathBuf {
     dir.join("examples").join(name)
 }
 
-/// Waits for the child with a bound, so a hang fails the test.
-fn wait_bounded(mut child: Child, secs: u64) -> std::process::ExitStatus {
-    let (tx, rx) = mpsc::channel();
-    let pid = child.id();
-    std::thread::spawn(move || tx.send(child.wait()).unwrap());
-    match rx.recv_timeout(Duration::from_secs(secs)) {
-        Ok(status) => status.unwrap(),
-        Err(_) => {
-            // Do not leave the child running.
-            let _ = Command::new("kill").arg("-9").arg(pid.to_string()).status();
-            panic!("chat example did not exit within {secs} s of SIGINT");
+/// The chat child, killed if the test fails before it exits: a leftover
+/// child would hold the test's output pipe open and hang whoever reads it.
+struct Chat(Option<Child>);
+
+impl Drop for Chat {
+    fn drop(&mut self) {
+        if let Some(child) = &mut self.0 {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+impl Chat {
+    /// Waits for the child with a bound, so a hang fails the test.
+    fn wait_bounded(&mut self, secs: u64) -> std::process::ExitStatus {
+        let mut child = self.0.take().unwrap();
+        let pid = child.id();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || tx.send(child.wait()).unwrap());
+        match rx.recv_timeout(Duration::from_secs(secs)) {
+            Ok(status) => status.unwrap(),
+            Err(_) => {
+                // Do not leave the child running.
+                let _ = Command::new("kill").arg("-9").arg(pid.to_string()).status();
+                panic!("chat example did not exit within {secs} s of SIGINT");
+            }
         }
     }
 }
@@ -52,7 +68,10 @@ fn chat_broadcasts_and_shuts_down_gracefully_on_sigint() {
         .stdout(Stdio::piped())
         .spawn()
         .expect("run the chat example (built by cargo test)");
-    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let stdout = child.stdout.take().unwrap();
+    let pid = child.id();
+    let mut chat = Chat(Some(child));
+    let mut out = BufReader::new(stdout);
     let mut first = String::new();
     out.read_line(&mut first).unwrap();
     let addr = first.trim().rsplit(' ').next().unwrap().to_string();
@@ -60,8 +79,12 @@ fn chat_broadcasts_and_shuts_down_gracefully_on_sigint() {
 
     let (mut a, mut ra) = connect(&addr);
     let (mut b, mut rb) = connect(&addr);
-    // Make sure both are registered before chatting: each says hello once
-    // and the other sees it.
+    // Chat only once both have joined (a connect returns before the server
+    // has accepted): the greeting comes once a client receives broadcasts.
+    for (s, r) in [(&a, &mut ra), (&b, &mut rb)] {
+        let me = s.local_addr().unwrap();
+        assert_eq!(line(r), format!("welcome, {me}\n"));
+    }
     a.write_all(b"hello from a\n").unwrap();
     let got = line(&mut rb);
     assert!(got.ends_with(": hello from a\n"), "{got:?}");
@@ -71,7 +94,7 @@ fn chat_broadcasts_and_shuts_down_gracefully_on_sigint() {
     // SIGINT: graceful shutdown.
     let rc = Command::new("kill")
         .arg("-INT")
-        .arg(child.id().to_string())
+        .arg(pid.to_string())
         .status()
         .unwrap();
     assert!(rc.success());
@@ -79,7 +102,7 @@ fn chat_broadcasts_and_shuts_down_gracefully_on_sigint() {
         assert_eq!(line(r), "server shutting down\n");
         assert_eq!(line(r), "", "connection closed after the goodbye");
     }
-    let status = wait_bounded(child, 5);
+    let status = chat.wait_bounded(5);
     assert!(status.success(), "chat exited with {status:?}");
     drop((a, b));
 }
