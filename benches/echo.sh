@@ -10,8 +10,9 @@
 #
 # Needs: the yardstick (its echo-load client and echo-raw server) in
 # ../shared/yardstick relative to the repository root (env YARDSTICK to point
-# elsewhere); taskset (util-linux); strace (apt-get install -y strace); ss and
-# pgrep (iproute2, procps).
+# elsewhere); taskset (util-linux); ss and pgrep (iproute2, procps); perf
+# (apt-get install -y linux-perf, or linux-tools-$(uname -r)) with readable
+# syscall tracepoints, else strace (apt-get install -y strace).
 #
 # Framings: `read` = each read echoed as it comes (64 KiB buffer); `exact` =
 # the servers run with `--exact SIZE` (read_exact of one message, then
@@ -23,35 +24,44 @@
 #   usr ns/RT    server user CPU per round trip from /proc/PID/stat, pooled
 #                over rounds (sum of CPU / sum of round trips: /proc counts
 #                10 ms ticks, too coarse for one short run of a slow cell)
-#   sys/RT       syscalls per round trip: strace -c -f on each server for a
-#                short and a long run, (long - short) calls / (long - short)
-#                round trips, so connection set-up and teardown cancel out
-#   fail/RT      failed syscalls per round trip (the same way): EAGAIN reads
+#   sys/RT       syscalls per round trip, counted for each server over a short
+#                and a long run: (long - short) calls / (long - short) round
+#                trips, so connection set-up and teardown cancel out. Counted
+#                with perf's syscall tracepoints (in-kernel counters: the
+#                server runs at full speed); with SYSCOUNT=strace (the
+#                fallback when perf cannot read tracepoints) strace -c -f
+#                slows the server so much that clients always have the next
+#                message queued, which hides the WouldBlock reads
+#   EAGAIN/RT    recv/send calls per round trip that returned EAGAIN (perf;
+#                with strace: all failed syscalls)
 # Ratios: m/t = mini_rt / tokio; m/raw = mini_rt / floor.
-# Env knobs: SECS (2) WARMUP (0.3) ROUNDS (3) STRACE_SECS (1.5, the long run;
-# the short one is a third of it; 0 skips strace) CONNS ("1 10 100 1000")
-# SIZES ("64 4096 65536") FRAMINGS ("read exact") QUICK=1.
+# Env knobs: SECS (2) WARMUP (0.3) ROUNDS (3) COUNT_SECS (1.5, the long
+# counting run; the short one is a third of it) SYSCOUNT (perf|strace|none)
+# CONNS ("1 10 100 1000") SIZES ("64 4096 65536") FRAMINGS ("read exact")
+# QUICK=1.
 # Medians also go to target/echo/results.tsv.
 set -uo pipefail
 cd "$(git rev-parse --show-toplevel)"
 if [ "${QUICK:-0}" = 1 ]; then
-  : "${CONNS:=1 100}" "${SIZES:=64 65536}" "${SECS:=1}" "${ROUNDS:=1}" "${STRACE_SECS:=0.9}"
+  : "${CONNS:=1 100}" "${SIZES:=64 65536}" "${SECS:=1}" "${ROUNDS:=1}" "${COUNT_SECS:=0.9}"
 fi
 YARDSTICK=${YARDSTICK:-../shared/yardstick}
 CONNS=${CONNS:-1 10 100 1000}; SIZES=${SIZES:-64 4096 65536}; FRAMINGS=${FRAMINGS:-read exact}
-SECS=${SECS:-2}; WARMUP=${WARMUP:-0.3}; ROUNDS=${ROUNDS:-3}; STRACE_SECS=${STRACE_SECS:-1.5}
+SECS=${SECS:-2}; WARMUP=${WARMUP:-0.3}; ROUNDS=${ROUNDS:-3}; COUNT_SECS=${COUNT_SECS:-1.5}
 for tool in taskset ss pgrep; do
   command -v $tool >/dev/null || { echo "echo.sh needs $tool" >&2; exit 1; }
 done
-if [ "$STRACE_SECS" != 0 ] && ! command -v strace >/dev/null; then
-  echo "echo.sh needs strace (apt-get install -y strace), or STRACE_SECS=0" >&2; exit 1
+if [ -z "${SYSCOUNT:-}" ]; then
+  if perf stat -e raw_syscalls:sys_enter true >/dev/null 2>&1; then SYSCOUNT=perf
+  elif command -v strace >/dev/null; then SYSCOUNT=strace
+  else SYSCOUNT=none; echo "no perf tracepoints or strace: syscalls not counted" >&2; fi
 fi
 [ -x "$YARDSTICK/build.sh" ] || { echo "no yardstick at $YARDSTICK (set YARDSTICK)" >&2; exit 1; }
 ulimit -n "$(ulimit -Hn)"
 cargo build --quiet --release --example echo --example echo_tokio || exit 1
 B=$("$YARDSTICK/build.sh") || exit 1
 OUT=target/echo; mkdir -p "$OUT"; TSV=$OUT/results.tsv
-printf "framing\tconns\tsize\tserver\trps\tp99_us\tusr_ns_per_rt\tkernel_ns_per_rt\tsyscalls_per_rt\tfailed_per_rt\n" >"$TSV"
+printf "framing\tconns\tsize\tserver\trps\tp99_us\tusr_ns_per_rt\tkernel_ns_per_rt\tsyscalls_per_rt\teagain_per_rt\n" >"$TSV"
 SERVERS=(raw tokio mini)
 start=$SECONDS
 
@@ -74,24 +84,38 @@ wait_listen() { # PORT
 field() { sed -nE "s/.* $1=([0-9.]+).*/\1/p" <<<" $2"; }
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END{print NR ? a[int((NR+1)/2)] : "nan"}'; }
 
-# strace_run NAME PORT FRAMING SIZE CONNS SECS -> "calls failed round_trips"
-strace_run() {
-  local f=$OUT/strace.$1 out sp pid
-  # shellcheck disable=SC2046
-  taskset -c 0 strace -f -c -o "$f" $(server_cmd "$1" "$2" "$3" "$4") >/dev/null 2>&1 &
-  sp=$!
-  wait_listen "$2" || { kill $sp; return; }
-  out=$(taskset -c 1 "$B/echo-load" --addr "127.0.0.1:$2" --conns "$5" --size "$4" --secs "$6" --warmup 0)
-  pid=$(pgrep -P $sp); kill $pid; wait $sp 2>/dev/null
-  awk -v rt="$(field total "$out")" '$NF=="total"{print $4, (NF==6 ? $5 : 0), rt}' "$f"
+# count_run NAME PORT FRAMING SIZE CONNS SECS -> "syscalls eagain round_trips"
+count_run() {
+  local f=$OUT/count.$1 out sp pid load
+  load=(taskset -c 1 "$B/echo-load" --addr "127.0.0.1:$2" --conns "$5" --size "$4" --secs "$6" --warmup 0)
+  if [ "$SYSCOUNT" = perf ]; then
+    # shellcheck disable=SC2046
+    taskset -c 0 $(server_cmd "$1" "$2" "$3" "$4") >/dev/null 2>&1 &
+    pid=$!
+    wait_listen "$2" || { kill $pid; return; }
+    out=$(perf stat -x, -o "$f" -e raw_syscalls:sys_enter \
+      -e syscalls:sys_exit_recvfrom --filter 'ret == -11' \
+      -e syscalls:sys_exit_sendto --filter 'ret == -11' -p $pid -- "${load[@]}")
+    kill $pid; wait $pid 2>/dev/null
+    awk -F, -v rt="$(field total "$out")" '$3 ~ /sys_enter/ {c = $1} $3 ~ /sys_exit/ {e += $1}
+      END {print c, e, rt}' "$f"
+  else
+    # shellcheck disable=SC2046
+    taskset -c 0 strace -f -c -o "$f" $(server_cmd "$1" "$2" "$3" "$4") >/dev/null 2>&1 &
+    sp=$!
+    wait_listen "$2" || { kill $sp; return; }
+    out=$("${load[@]}")
+    pid=$(pgrep -P $sp); kill $pid; wait $sp 2>/dev/null
+    awk -v rt="$(field total "$out")" '$NF=="total"{print $4, (NF==6 ? $5 : 0), rt}' "$f"
+  fi
 }
 
 port=7400
 for framing in $FRAMINGS; do
   echo
-  echo "### framing: $framing  (median of $ROUNDS rounds of ${SECS}s; usr pooled; syscalls from strace)"
+  echo "### framing: $framing  (median of $ROUNDS rounds of ${SECS}s; usr pooled; syscalls counted with $SYSCOUNT)"
   echo
-  echo "| conns | size | rps raw | rps tokio | rps mini | m/t | p99 µs raw | tokio | mini | usr ns/RT raw | tokio | mini | m/t | m/raw | sys/RT raw | tokio | mini | fail/RT raw | tokio | mini |"
+  echo "| conns | size | rps raw | rps tokio | rps mini | m/t | p99 µs raw | tokio | mini | usr ns/RT raw | tokio | mini | m/t | m/raw | sys/RT raw | tokio | mini | EAGAIN/RT raw | tokio | mini |"
   echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
   for size in $SIZES; do for conns in $CONNS; do
     declare -A PORT PID RPS P99 USR KSYS RTS SC FAIL
@@ -120,10 +144,10 @@ for framing in $FRAMINGS; do
     for s in "${SERVERS[@]}"; do kill "${PID[$s]}"; wait "${PID[$s]}" 2>/dev/null; done
     for s in "${SERVERS[@]}"; do
       SC[$s]=nan; FAIL[$s]=nan
-      [ "$STRACE_SECS" = 0 ] && continue
-      short=$(awk -v l="$STRACE_SECS" 'BEGIN{print l / 3}')
-      port=$((port + 1)); a=$(strace_run "$s" "$port" "$framing" "$size" "$conns" "$short")
-      port=$((port + 1)); b=$(strace_run "$s" "$port" "$framing" "$size" "$conns" "$STRACE_SECS")
+      [ "$SYSCOUNT" = none ] && continue
+      short=$(awk -v l="$COUNT_SECS" 'BEGIN{print l / 3}')
+      port=$((port + 1)); a=$(count_run "$s" "$port" "$framing" "$size" "$conns" "$short")
+      port=$((port + 1)); b=$(count_run "$s" "$port" "$framing" "$size" "$conns" "$COUNT_SECS")
       read -r SC[$s] FAIL[$s] < <(awk -v a="$a" -v b="$b" 'BEGIN{split(a, x, " "); split(b, y, " ");
         d = y[3] - x[3]; if (d > 0) printf "%.3f %.3f\n", (y[1] - x[1]) / d, (y[2] - x[2]) / d; else print "nan nan"}')
     done
