@@ -24,9 +24,12 @@
 #   usr ns/RT    server user CPU per round trip from /proc/PID/stat, pooled
 #                over rounds (sum of CPU / sum of round trips: /proc counts
 #                10 ms ticks, too coarse for one short run of a slow cell)
-#   sys/RT       syscalls per round trip, counted for each server over a short
-#                and a long run: (long - short) calls / (long - short) round
-#                trips, so connection set-up and teardown cancel out. Counted
+#   sys/RT       syscalls per round trip, counted for each server over a run
+#                of COUNT_SECS, minus those of a run that only connects, sends
+#                one message per connection and closes (set-up and teardown;
+#                its first echoes make this undercount by about conns/round
+#                trips, under 2 % for 1000 connections), divided by the round
+#                trips of the run. Counted
 #                with perf's syscall tracepoints (in-kernel counters: the
 #                server runs at full speed); with SYSCOUNT=strace (the
 #                fallback when perf cannot read tracepoints) strace -c -f
@@ -35,8 +38,8 @@
 #   EAGAIN/RT    recv/send calls per round trip that returned EAGAIN (perf;
 #                with strace: all failed syscalls)
 # Ratios: m/t = mini_rt / tokio; m/raw = mini_rt / floor.
-# Env knobs: SECS (2) WARMUP (0.3) ROUNDS (3) COUNT_SECS (1.5, the long
-# counting run; the short one is a third of it) SYSCOUNT (perf|strace|none)
+# Env knobs: SECS (2) WARMUP (0.3) ROUNDS (3) COUNT_SECS (1.5) SYSCOUNT
+# (perf|strace|none)
 # CONNS ("1 10 100 1000") SIZES ("64 4096 65536") FRAMINGS ("read exact")
 # QUICK=1.
 # Medians also go to target/echo/results.tsv.
@@ -145,11 +148,10 @@ for framing in $FRAMINGS; do
     for s in "${SERVERS[@]}"; do
       SC[$s]=nan; FAIL[$s]=nan
       [ "$SYSCOUNT" = none ] && continue
-      short=$(awk -v l="$COUNT_SECS" 'BEGIN{print l / 3}')
-      port=$((port + 1)); a=$(count_run "$s" "$port" "$framing" "$size" "$conns" "$short")
+      port=$((port + 1)); a=$(count_run "$s" "$port" "$framing" "$size" "$conns" 0)
       port=$((port + 1)); b=$(count_run "$s" "$port" "$framing" "$size" "$conns" "$COUNT_SECS")
       read -r SC[$s] FAIL[$s] < <(awk -v a="$a" -v b="$b" 'BEGIN{split(a, x, " "); split(b, y, " ");
-        d = y[3] - x[3]; if (d > 0) printf "%.3f %.3f\n", (y[1] - x[1]) / d, (y[2] - x[2]) / d; else print "nan nan"}')
+        if (y[3] > 0) printf "%.3f %.3f\n", (y[1] - x[1]) / y[3], (y[2] - x[2]) / y[3]; else print "nan nan"}')
     done
     declare -A M
     for s in "${SERVERS[@]}"; do
