@@ -4,8 +4,8 @@
 # (examples/echo_tokio.rs) and mini_rt (examples/echo.rs), the last two the
 # same code line for line.
 #
-#   benches/echo.sh                    # full matrix, both framings: about 14 min
-#   QUICK=1 benches/echo.sh            # 2 x 2 cells, 1 round: about 1 min
+#   benches/echo.sh                    # full matrix, both framings: about 11 min
+#   QUICK=1 benches/echo.sh            # 2 x 2 cells, 1 round: about 40 s
 #   CONNS=50 SIZES=64 FRAMINGS=read benches/echo.sh   # one cell
 #
 # Needs: the yardstick (its echo-load client and echo-raw server) in

@@ -2,7 +2,7 @@
 //! (current-thread), counted by a global allocator that tracks live bytes.
 //!
 //! ```text
-//! cargo bench --bench memory            # about 15 s
+//! cargo bench --bench memory            # about 25 s
 //! MEM_N=1000 cargo bench --bench memory # fewer tasks/connections
 //! ```
 //!
