@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # callgrind.sh [WORKLOAD...] : instructions and syscalls per operation,
 # mini_rt vs tokio, for the workloads of `cargo bench --bench runtime`
-# (default: all but sleep_overshoot, which measures the clock, not work).
+# (default: all but sleep_overshoot, which measures the clock, not work;
+# about 50 s for all, 15 s for --echo).
 #
 # Instructions: valgrind --tool=callgrind, collecting only inside
 # `callgrind_region` (one run of the workload, after an untimed warm-up run,
@@ -12,6 +13,14 @@
 # TOP=N prints the top N of both runtimes for every workload whose
 # instruction ratio is >= THRESH (default 0.8). Runs pinned with taskset -c 0.
 # Needs valgrind (callgrind_annotate), strace and jq.
+#
+# callgrind.sh --echo : the same for the echo servers instead: server
+# instructions per round trip of the raw-epoll floor, tokio and mini_rt
+# (examples/echo_tokio.rs, examples/echo.rs; EXACT=SIZE adds --exact SIZE)
+# under ../shared/yardstick's echo-load (CONNS=50 SIZE=64 for ECHO_SECS=4 s;
+# the instructions of a start-and-stop run without load are subtracted; the
+# connection set-up is included; ECHO_SERVERS="raw tokio mini" picks servers).
+# Writes target/callgrind/echo.SERVER.{out,top}.
 set -euo pipefail
 cd "$(git rev-parse --show-toplevel)"
 for tool in valgrind callgrind_annotate strace jq; do
@@ -21,6 +30,53 @@ BIN=$(cargo bench --bench runtime --no-run --message-format=json 2>/dev/null |
   jq -r 'select(.executable != null and .target.name == "runtime") | .executable' | tail -1)
 OUT=target/callgrind; mkdir -p "$OUT"
 TOP=${TOP:-0}; THRESH=${THRESH:-0.8}
+
+# top functions: self instructions per op of callgrind output $1, $2 ops
+top_per_op() {
+  callgrind_annotate --inclusive=no --auto=no --threshold=100 "$1" 2>/dev/null |
+    awk -v ops="$2" '/^ *[0-9,]+ \( *[0-9.]+%\)  / && !/PROGRAM TOTALS/ {
+        c=$1; gsub(",", "", c); line=$0; sub(/^ *[0-9,]+ \( *[0-9.]+%\)  /, "", line)
+        sub(/ \[[^]]*\]$/, "", line); sub(/^[^:]*:/, "", line)
+        sum[line] += c } END { for (fn in sum) printf "%10.1f  %s\n", sum[fn]/ops, fn }' |
+    sort -rn | head -40 || true # head may close the pipe early
+}
+
+if [ "${1:-}" = --echo ]; then
+  YARD=$(../shared/yardstick/build.sh)
+  cargo build --quiet --release --example echo --example echo_tokio
+  CONNS=${CONNS:-50}; SIZE=${SIZE:-64}; ECHO_SECS=${ECHO_SECS:-4}; PORT=${PORT:-7590}
+  exact=""; [ -n "${EXACT:-}" ] && exact="--exact $EXACT"
+  echo "server instructions per echo round trip, $CONNS conns x $SIZE B ${exact:+($exact)}"
+  for s in ${ECHO_SERVERS:-raw tokio mini}; do
+    case $s in
+      raw) cmd="$YARD/echo-raw" ;;
+      tokio) cmd="target/release/examples/echo_tokio" ;;
+      mini) cmd="target/release/examples/echo" ;;
+    esac
+    f=$OUT/echo${EXACT:+-exact}.$s
+    # run_server OUT [LOAD_SECS]: the server under callgrind, loaded if LOAD_SECS
+    run_server() {
+      PORT=$((PORT + 1))
+      # shellcheck disable=SC2086
+      taskset -c 0 valgrind --tool=callgrind --dump-instr=yes --callgrind-out-file="$1" \
+        $cmd 127.0.0.1:$PORT $([ $s = raw ] || echo $exact) >"$f.log" 2>&1 &
+      local vp=$!
+      until ss -Hltn "sport = :$PORT" | grep -q .; do sleep 0.1; done
+      [ -n "${2:-}" ] && taskset -c 1 "$YARD/echo-load" --addr 127.0.0.1:$PORT --conns "$CONNS" \
+        --size "$SIZE" --secs "$2" --warmup 0
+      kill $vp; wait $vp || true
+    }
+    base=$(run_server "$f.idle.out"; awk '/^totals:/{print $2}' "$f.idle.out")
+    out=$(run_server "$f.out" "$ECHO_SECS")
+    rts=$(sed -E 's/.*total=([0-9]+).*/\1/' <<<"$out")
+    ir=$(awk -v b="$base" '/^totals:/{print $2 - b}' "$f.out")
+    top_per_op "$f.out" "$rts" >"$f.top"
+    awk -v s=$s -v i="$ir" -v r="$rts" 'BEGIN{printf "%-6s %8.1f Ir/RT  (%d round trips)\n", s, i/r, r}'
+    if [ "$TOP" -gt 0 ]; then head -n "$TOP" "$f.top" | sed 's/^/  /'; fi
+  done
+  exit 0
+fi
+
 if [ $# -gt 0 ]; then names=("$@"); else mapfile -t names < <("$BIN" --list | grep -v sleep_overshoot); fi
 
 # instructions per op; writes $OUT/$1.$2.{out,log,top}
@@ -31,12 +87,7 @@ ir_per_op() {
   local ops ir
   ops=$(grep -o 'ops=[0-9]*' "$f.log" | cut -d= -f2)
   ir=$(awk '/^totals:/{print $2}' "$f.out")
-  callgrind_annotate --inclusive=no --auto=no --threshold=100 "$f.out" 2>/dev/null |
-    awk -v ops="$ops" '/^ *[0-9,]+ \( *[0-9.]+%\)  / && !/PROGRAM TOTALS/ {
-        c=$1; gsub(",", "", c); line=$0; sub(/^ *[0-9,]+ \( *[0-9.]+%\)  /, "", line)
-        sub(/ \[[^]]*\]$/, "", line); sub(/^[^:]*:/, "", line)
-        sum[line] += c } END { for (fn in sum) printf "%10.1f  %s\n", sum[fn]/ops, fn }' |
-    sort -rn | head -40 >"$f.top"
+  top_per_op "$f.out" "$ops" >"$f.top"
   awk -v i="$ir" -v o="$ops" 'BEGIN{printf "%.1f", i/o}'
 }
 

@@ -1,46 +1,93 @@
-//! A TCP echo server: one task per connection, each reading into a 4 KiB
-//! buffer and writing back what it read, written exactly as with tokio.
+//! A TCP echo server: one task per connection, written exactly as with tokio
+//! (`examples/echo_tokio.rs` is the same program on tokio, for comparison).
 //!
 //! Run it (the listen address is optional, default `127.0.0.1:7000`):
 //! ```text
 //! cargo run --release --example echo -- 127.0.0.1:7000
+//! cargo run --release --example echo -- 127.0.0.1:7000 --exact 64
 //! ```
 //! Then, in another terminal, type lines and see them come back:
 //! ```text
 //! nc 127.0.0.1 7000
 //! ```
+//! By default each task reads into a 64 KiB buffer and writes back what it
+//! read (one read and one write per round trip). With `--exact SIZE` it
+//! frames fixed-size messages instead: `read_exact` of SIZE bytes, then
+//! `write_all` of them (a full read leaves readiness set, so the next
+//! `read_exact` tries once more and gets `WouldBlock`: one extra read per
+//! message, as on tokio).
 //! Pick the readiness backend with `MINI_RT_BACKEND=epoll|epoll-lt|epoll-oneshot|poll|select`.
-//! This is the server the benchmarks drive (one read and one write per round trip).
+//! `benches/echo.sh` drives this server and its tokio twin.
 
 use mini_rt::io::{AsyncReadExt, AsyncWriteExt};
-use mini_rt::net::TcpListener;
+use mini_rt::net::{TcpListener, TcpStream};
+use std::io::{self, ErrorKind};
 
 #[mini_rt::main]
-async fn main() -> std::io::Result<()> {
-    let addr = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| "127.0.0.1:7000".to_string());
+async fn main() -> io::Result<()> {
+    let (addr, exact) = args();
     let listener = TcpListener::bind(&addr).await?;
     println!("echo server listening on {}", listener.local_addr()?);
 
     loop {
-        let (mut socket, _peer) = listener.accept().await?;
+        let (socket, _peer) = listener.accept().await?;
+        socket.set_nodelay(true)?;
         mini_rt::spawn(async move {
-            let mut buf = [0u8; 4096];
-            loop {
-                let n = match socket.read(&mut buf).await {
-                    Ok(0) => return, // the client closed the connection
-                    Ok(n) => n,
-                    Err(e) => {
-                        eprintln!("read error: {e}");
-                        return;
-                    }
-                };
-                if let Err(e) = socket.write_all(&buf[..n]).await {
-                    eprintln!("write error: {e}");
-                    return;
+            let result = match exact {
+                Some(size) => echo_exact(socket, size).await,
+                None => echo(socket).await,
+            };
+            match result {
+                Err(e)
+                    if !matches!(e.kind(), ErrorKind::ConnectionReset | ErrorKind::BrokenPipe) =>
+                {
+                    eprintln!("connection error: {e}")
                 }
+                _ => {}
             }
         });
     }
+}
+
+/// Writes back whatever each read returns, until the client closes.
+async fn echo(mut socket: TcpStream) -> io::Result<()> {
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = socket.read(&mut buf).await?;
+        if n == 0 {
+            return Ok(());
+        }
+        socket.write_all(&buf[..n]).await?;
+    }
+}
+
+/// Writes back fixed-size messages of `size` bytes, until the client closes.
+async fn echo_exact(mut socket: TcpStream, size: usize) -> io::Result<()> {
+    let mut buf = vec![0u8; size];
+    loop {
+        match socket.read_exact(&mut buf).await {
+            Ok(_) => socket.write_all(&buf).await?,
+            Err(e) if e.kind() == ErrorKind::UnexpectedEof => return Ok(()),
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// `[ADDR] [--exact SIZE]`.
+fn args() -> (String, Option<usize>) {
+    let mut addr = "127.0.0.1:7000".to_string();
+    let mut exact = None;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        if arg == "--exact" {
+            let size = args.next().and_then(|s| s.parse().ok());
+            exact = Some(
+                size.filter(|&s| s > 0)
+                    .expect("--exact takes a size in bytes"),
+            );
+        } else {
+            addr = arg;
+        }
+    }
+    (addr, exact)
 }

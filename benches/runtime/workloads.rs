@@ -11,6 +11,9 @@
 //!   store: both runtimes register lazily) and then drops it.
 //! * `sleep_many` waits on the clock: its ns/op includes ~1 ms of sleeping
 //!   over 10k tasks, and tokio rounds the deadline up to its 1 ms tick.
+//! * `tcp_rtt` includes the kernel's loopback TCP work (and one connection
+//!   set-up per run, amortised over its round trips): its ns/op is mostly
+//!   syscalls, the runtime's share is what differs.
 
 /// The workloads, by name, in table order. `sleep_overshoot` reports a median
 /// overshoot (ns) instead of a count and is not timed per op.
@@ -23,6 +26,7 @@ pub const NAMES: &[&str] = &[
     "sleep_drop",
     "sleep_many",
     "mpsc_req_reply",
+    "tcp_rtt",
     "sleep_overshoot",
 ];
 
@@ -36,6 +40,10 @@ pub const SLEEP_DROPS: usize = 100_000;
 pub const SLEEPERS: usize = 10_000;
 pub const REQUESTS: usize = 1000;
 pub const OVERSHOOT_SLEEPS: usize = 1000;
+pub const TCP_RTTS: usize = 10_000;
+/// Bytes per `tcp_rtt` message; the server reads into a larger buffer, so its
+/// reads come back short (and need no extra `WouldBlock` read).
+pub const TCP_MSG: usize = 64;
 
 /// Polls a future exactly once and reports whether it was ready.
 pub struct PollOnce<F>(pub F);
@@ -54,6 +62,8 @@ macro_rules! workloads {
     ($module:ident, $krate:ident) => {
         pub mod $module {
             use super::*;
+            use $krate::io::{AsyncReadExt, AsyncWriteExt};
+            use $krate::net::{TcpListener, TcpStream};
             use $krate::sync::{mpsc, oneshot};
             use $krate::task::yield_now;
             use $krate::time::{sleep, timeout, Duration, Instant};
@@ -79,6 +89,7 @@ macro_rules! workloads {
                     "sleep_drop" => rt.block_on(sleep_drop()),
                     "sleep_many" => rt.block_on(sleep_many()),
                     "mpsc_req_reply" => rt.block_on(mpsc_req_reply()),
+                    "tcp_rtt" => rt.block_on(tcp_rtt()),
                     "sleep_overshoot" => rt.block_on(sleep_overshoot()),
                     other => panic!("unknown workload {other}"),
                 };
@@ -196,6 +207,42 @@ macro_rules! workloads {
                 drop(tx);
                 server.await.unwrap();
                 REQUESTS
+            }
+
+            /// One loopback connection; the client writes `TCP_MSG` bytes and
+            /// reads them back (`TCP_RTTS` times) from a server task that
+            /// echoes whatever it reads, as `examples/echo.rs` does.
+            async fn tcp_rtt() -> usize {
+                let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+                let addr = listener.local_addr().unwrap();
+                let server = $krate::spawn(async move {
+                    let (mut socket, _) = listener.accept().await.unwrap();
+                    socket.set_nodelay(true).unwrap();
+                    let mut buf = [0u8; 4096];
+                    loop {
+                        match socket.read(&mut buf).await.unwrap() {
+                            0 => return,
+                            n => socket.write_all(&buf[..n]).await.unwrap(),
+                        }
+                    }
+                });
+                let mut client = TcpStream::connect(addr).await.unwrap();
+                client.set_nodelay(true).unwrap();
+                let msg = [7u8; TCP_MSG];
+                let mut back = [0u8; 4096];
+                for _ in 0..TCP_RTTS {
+                    client.write_all(&msg).await.unwrap();
+                    let mut got = 0;
+                    while got < TCP_MSG {
+                        match client.read(&mut back).await.unwrap() {
+                            0 => panic!("echo server closed"),
+                            n => got += n,
+                        }
+                    }
+                }
+                drop(client);
+                server.await.unwrap();
+                TCP_RTTS
             }
 
             /// Median overshoot (ns) of sequential `sleep(100 µs)`s.
