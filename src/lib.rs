@@ -4,6 +4,7 @@
 //! multiplexer you choose at run time. This crate is the facade: it only
 //! re-exports `mini_rt_runtime`, `mini_rt_net` and `mini_rt_macros`.
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 pub use mini_rt_runtime::*;
 
