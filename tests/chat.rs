@@ -1,10 +1,11 @@
 //! The chat example end to end: run it as a child process, chat through it,
 //! then send SIGINT: it must tell the clients, close them, and exit 0.
 
+mod support;
+
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
 use std::time::Duration;
 
 /// `cargo test` builds the examples next to the test binaries.
@@ -33,18 +34,10 @@ impl Drop for Chat {
 impl Chat {
     /// Waits for the child with a bound, so a hang fails the test.
     fn wait_bounded(&mut self, secs: u64) -> std::process::ExitStatus {
-        let mut child = self.0.take().unwrap();
-        let pid = child.id();
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || tx.send(child.wait()).unwrap());
-        match rx.recv_timeout(Duration::from_secs(secs)) {
-            Ok(status) => status.unwrap(),
-            Err(_) => {
-                // Do not leave the child running.
-                let _ = Command::new("kill").arg("-9").arg(pid.to_string()).status();
-                panic!("chat example did not exit within {secs} s of SIGINT");
-            }
-        }
+        let child = self.0.as_mut().unwrap();
+        let status = support::wait_child(child, Duration::from_secs(secs));
+        self.0 = None;
+        status
     }
 }
 

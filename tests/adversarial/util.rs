@@ -13,6 +13,8 @@ use std::sync::Arc;
 use std::task::{Poll, Wake, Waker};
 use std::time::Duration;
 
+pub use crate::support::wait_child;
+
 pub type Evented = PollEvented<UnixStream>;
 
 pub fn rt() -> Runtime {
@@ -214,22 +216,4 @@ pub fn run_child(name: &str, envs: &[(&str, String)], limit: Duration) {
         status.success(),
         "child `{name}` failed: {status}\n--- stdout\n{out}\n--- stderr\n{err}"
     );
-}
-
-/// Waits for `child` at most `limit` (killing it after that, failing).
-pub fn wait_child(child: &mut std::process::Child, limit: Duration) -> std::process::ExitStatus {
-    let pid = child.id() as libc::pid_t;
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::scope(|s| {
-        s.spawn(|| tx.send(child.wait().expect("wait for the child")));
-        match rx.recv_timeout(limit) {
-            Ok(status) => status,
-            Err(_) => {
-                // SAFETY: `pid` is our child, not reaped yet (the waiting
-                // thread reaps it only once this kill ended it).
-                unsafe { libc::kill(pid, libc::SIGKILL) };
-                panic!("child process did not finish within {limit:?}");
-            }
-        }
-    })
 }

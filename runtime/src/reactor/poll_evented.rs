@@ -2,7 +2,7 @@
 
 use super::ReadyEvent;
 use crate::context;
-use crate::runtime::{Shared, Stats};
+use crate::runtime::{Core, Shared, Stats};
 use crate::sys::Interest;
 use crate::task::coop;
 use std::fmt;
@@ -108,10 +108,13 @@ impl<E: AsRawFd + Into<OwnedFd>> PollEvented<E> {
     /// Counts a wakeup that found nothing to do (readiness said yes, the
     /// operation said `WouldBlock`) and clears that readiness.
     fn clear_spurious(&self, ev: ReadyEvent) {
-        context::with_runtime(self.shared.id, |core| {
-            Stats::bump(&core.stats.spurious);
-            core.driver.clear_readiness(self.token, ev)
-        });
+        context::with_runtime(self.shared.id, |core| self.clear_spurious_on(core, ev));
+    }
+
+    /// [`clear_spurious`](Self::clear_spurious) with the runtime's core in hand.
+    fn clear_spurious_on(&self, core: &Core, ev: ReadyEvent) {
+        Stats::bump(&core.stats.spurious);
+        core.driver.clear_readiness(self.token, ev)
     }
 
     /// Runs `f` when ready for `interest`; on `WouldBlock`, clears readiness
@@ -213,10 +216,7 @@ impl<E: AsRawFd + Into<OwnedFd>> PollEvented<E> {
                     }
                     return Poll::Ready(Ok(n));
                 }
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                    Stats::bump(&core.stats.spurious);
-                    core.driver.clear_readiness(self.token, ev);
-                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => self.clear_spurious_on(core, ev),
                 Err(e) => return Poll::Ready(Err(e)),
             }
         })
