@@ -353,3 +353,40 @@ fn socket_types_are_send_and_sync() {
     check::<mini_rt::net::tcp::ReadHalf<'static>>();
     check::<mini_rt::net::tcp::WriteHalf<'static>>();
 }
+
+/// A stream registered with one runtime and used by another, or outside any,
+/// must get a clear error, neither data nor a hang, even while its cached
+/// readiness says "readable"; back on its own runtime it still works.
+#[test]
+fn stream_used_outside_its_runtime_is_an_error_not_a_hang() {
+    use std::future::Future;
+    use std::task::{Context, Poll, Waker};
+    let home = rt();
+    let (client, mut server) = home.block_on(async {
+        let (mut client, mut server) = pair().await;
+        client.write_all(b"0123456789").await.unwrap();
+        let mut half = [0u8; 5];
+        bounded(5, server.read_exact(&mut half)).await.unwrap();
+        assert_eq!(&half, b"01234");
+        (client, server) // readable readiness is still cached
+    });
+    let mut buf = [0u8; 5];
+
+    let err = rt()
+        .block_on(bounded(5, server.read(&mut buf)))
+        .unwrap_err();
+    assert!(err.to_string().contains("outside the runtime"), "{err}");
+    let err = server.try_read(&mut buf).unwrap_err();
+    assert!(err.to_string().contains("outside the runtime"), "{err}");
+    let mut cx = Context::from_waker(Waker::noop());
+    match std::pin::pin!(server.read(&mut buf)).poll(&mut cx) {
+        Poll::Ready(Err(e)) => assert!(e.to_string().contains("outside the runtime"), "{e}"),
+        other => panic!("read outside any runtime: {other:?}"),
+    }
+
+    home.block_on(async {
+        bounded(5, server.read_exact(&mut buf)).await.unwrap();
+        assert_eq!(&buf, b"56789");
+        drop(client);
+    });
+}

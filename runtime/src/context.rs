@@ -8,10 +8,15 @@
 //! slot taken and panics with a clear message.
 
 use crate::runtime::Core;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 thread_local! {
     static CURRENT: RefCell<Option<Box<Core>>> = const { RefCell::new(None) };
+    /// The id of the runtime in `CURRENT` (0: none). A plain `Cell` with no
+    /// destructor, so checking it is a single thread-local load: the hot
+    /// paths that only need to know they run on their runtime's thread use
+    /// it instead of borrowing `CURRENT`.
+    static CURRENT_ID: Cell<u64> = const { Cell::new(0) };
 }
 
 /// Installs `core` as this thread's context. Returns it back if the slot is
@@ -19,6 +24,7 @@ thread_local! {
 pub(crate) fn enter(core: Box<Core>) -> Result<(), Box<Core>> {
     CURRENT.with(|c| match c.try_borrow_mut() {
         Ok(mut slot) if slot.is_none() => {
+            CURRENT_ID.set(core.shared.id);
             *slot = Some(core);
             Ok(())
         }
@@ -28,6 +34,7 @@ pub(crate) fn enter(core: Box<Core>) -> Result<(), Box<Core>> {
 
 /// Takes the core back out of this thread's context.
 pub(crate) fn exit() -> Option<Box<Core>> {
+    CURRENT_ID.set(0);
     CURRENT.with(|c| c.borrow_mut().take())
 }
 
@@ -47,6 +54,13 @@ pub(crate) fn with_core<R>(f: impl FnOnce(&Core) -> R) -> Option<R> {
         })
         .ok()
         .flatten()
+}
+
+/// Whether the runtime with `id` is this thread's current one (runtime ids
+/// start at 1).
+#[inline]
+pub(crate) fn is_current(id: u64) -> bool {
+    CURRENT_ID.get() == id
 }
 
 /// Like [`with_core`], but only if the current core belongs to runtime `id`.

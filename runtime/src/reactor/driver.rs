@@ -1,7 +1,9 @@
 //! The driver: registrations of fds (a slab whose tokens carry a generation),
-//! readiness cached per registration with a tick, the timer heap, and `turn`,
-//! which waits on the backend and wakes whoever became ready.
+//! their wakers, readiness cached per registration with a tick (in a
+//! [`Readiness`] cell the owning `PollEvented` also holds), the timer heap,
+//! and `turn`, which waits on the backend and wakes whoever became ready.
 
+use super::readiness::Readiness;
 use super::ReadyEvent;
 use crate::runtime::{Shared, Stats};
 use crate::sys::{Backend, EventBuf, Interest, Ready, Selector, Trigger, NOTIFY_TOKEN};
@@ -11,6 +13,7 @@ use std::cell::RefCell;
 use std::io;
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use std::panic::{self, AssertUnwindSafe};
+use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
 
@@ -35,10 +38,9 @@ struct Registrations {
 struct ScheduledIo {
     generation: u32,
     fd: RawFd,
-    readiness: Ready,
-    /// Bumped on every event, so a `WouldBlock` only clears readiness that no
-    /// newer event has refreshed.
-    tick: u32,
+    /// Shared with the registration's `PollEvented`, whose reads and writes
+    /// check and clear it directly.
+    readiness: Arc<Readiness>,
     /// What the backend currently watches (level and oneshot backends only).
     armed: Interest,
     reader: Option<Waker>,
@@ -77,8 +79,13 @@ impl Driver {
     }
 
     /// Registers `fd`; edge-triggered backends watch read and write for its
-    /// whole life, the others start with nothing armed.
-    pub(crate) fn register(&self, fd: RawFd, interest: Interest) -> io::Result<u64> {
+    /// whole life, the others start with nothing armed. Returns the token and
+    /// the registration's readiness cell.
+    pub(crate) fn register(
+        &self,
+        fd: RawFd,
+        interest: Interest,
+    ) -> io::Result<(u64, Arc<Readiness>)> {
         let mut io = self.io.borrow_mut();
         let generation = io.next_gen;
         io.next_gen = io.next_gen.wrapping_add(1);
@@ -89,17 +96,17 @@ impl Driver {
             Trigger::Level | Trigger::Oneshot => Interest::NONE,
         };
         self.selector.register(fd, tok, armed)?;
+        let readiness = Arc::new(Readiness::default());
         entry.insert(ScheduledIo {
             generation,
             fd,
-            readiness: Ready::EMPTY,
-            tick: 0,
+            readiness: readiness.clone(),
             armed,
             reader: None,
             reader_wants: Interest::NONE,
             writer: None,
         });
-        Ok(tok)
+        Ok((tok, readiness))
     }
 
     /// Removes a registration; must run before its fd is closed.
@@ -132,6 +139,8 @@ impl Driver {
 
     /// Ready if any readiness in `interest` is cached; else stores the waker,
     /// arms the interest on level/oneshot backends, and returns `Pending`.
+    /// (`PollEvented` checks its readiness cell first and only comes here to
+    /// park.)
     pub(crate) fn poll_ready(
         &self,
         tok: u64,
@@ -143,12 +152,9 @@ impl Driver {
         let Some(s) = io.slab.get_mut(idx).filter(|s| s.generation == generation) else {
             return Poll::Ready(Err(stale()));
         };
-        let ready = s.readiness & interest.mask();
-        if !ready.is_empty() {
-            return Poll::Ready(Ok(ReadyEvent {
-                ready,
-                tick: s.tick,
-            }));
+        let ev = s.readiness.get(interest);
+        if !ev.ready.is_empty() {
+            return Poll::Ready(Ok(ev));
         }
         let read_part =
             Interest::from_bits(interest.bits() & (Interest::READABLE | Interest::PRIORITY).bits());
@@ -171,30 +177,12 @@ impl Driver {
         Poll::Pending
     }
 
-    /// The cached readiness for `interest`, without registering a waker.
-    pub(crate) fn readiness(&self, tok: u64, interest: Interest) -> io::Result<ReadyEvent> {
+    /// Whether `tok` names a live registration.
+    #[cfg(test)]
+    fn is_live(&self, tok: u64) -> bool {
+        let (idx, generation) = split(tok);
         let io = self.io.borrow();
-        let (idx, generation) = split(tok);
-        match io.slab.get(idx) {
-            Some(s) if s.generation == generation => Ok(ReadyEvent {
-                ready: s.readiness & interest.mask(),
-                tick: s.tick,
-            }),
-            _ => Err(stale()),
-        }
-    }
-
-    /// Forgets readiness an operation found stale (`WouldBlock`, or a short
-    /// read), unless an event arrived since it was read. Closed states stay:
-    /// they are final.
-    pub(crate) fn clear_readiness(&self, tok: u64, ev: ReadyEvent) {
-        let mut io = self.io.borrow_mut();
-        let (idx, generation) = split(tok);
-        if let Some(s) = io.slab.get_mut(idx) {
-            if s.generation == generation && s.tick == ev.tick {
-                s.readiness = s.readiness - (ev.ready - (Ready::READ_CLOSED | Ready::WRITE_CLOSED));
-            }
-        }
+        io.slab.get(idx).is_some_and(|s| s.generation == generation)
     }
 
     /// Waits on the backend (at most `wait`, and no later than the nearest
@@ -238,8 +226,7 @@ impl Driver {
     }
 
     fn dispatch(&self, s: &mut ScheduledIo, tok: u64, ready: Ready, wakers: &mut Vec<Waker>) {
-        s.readiness |= ready;
-        s.tick = s.tick.wrapping_add(1);
+        s.readiness.add(ready);
         let read_fired = ready.intersects(Interest::READABLE.mask() | Interest::PRIORITY.mask());
         let write_fired = ready.intersects(Interest::WRITABLE.mask());
         let mut unwanted = Interest::NONE;

@@ -4,6 +4,7 @@
 
 mod driver;
 mod poll_evented;
+mod readiness;
 
 pub(crate) use driver::Driver;
 pub use poll_evented::PollEvented;

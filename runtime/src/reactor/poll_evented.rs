@@ -1,8 +1,9 @@
 //! `PollEvented`: a non-blocking fd registered with the current runtime.
 
+use super::readiness::Readiness;
 use super::ReadyEvent;
 use crate::context;
-use crate::runtime::{Core, Shared, Stats};
+use crate::runtime::{Shared, Stats};
 use crate::sys::Interest;
 use crate::task::coop;
 use std::fmt;
@@ -19,9 +20,14 @@ use std::task::{ready, Context, Poll};
 /// and closes it), so a reused fd number can never inherit a stale
 /// registration. All operations must run on the thread running its runtime
 /// (inside `block_on` or a task); elsewhere they return an error.
+///
+/// It holds its registration's readiness cell, so a read or write that
+/// finds the fd ready checks one thread-local id and one word of readiness,
+/// and only goes through the driver's registration table to park a waker.
 pub struct PollEvented<E: AsRawFd + Into<OwnedFd>> {
     io: Option<E>,
     token: u64,
+    readiness: Arc<Readiness>,
     shared: Arc<Shared>,
 }
 
@@ -45,12 +51,13 @@ impl<E: AsRawFd + Into<OwnedFd>> PollEvented<E> {
         let res = context::with_core(|core| {
             core.driver
                 .register(fd, interest)
-                .map(|token| (token, core.shared.clone()))
+                .map(|(token, readiness)| (token, readiness, core.shared.clone()))
         });
         match res {
-            Some(Ok((token, shared))) => Ok(PollEvented {
+            Some(Ok((token, readiness, shared))) => Ok(PollEvented {
                 io: Some(io),
                 token,
+                readiness,
                 shared,
             }),
             Some(Err(e)) => Err(e),
@@ -87,6 +94,21 @@ impl<E: AsRawFd + Into<OwnedFd>> PollEvented<E> {
         interest: Interest,
     ) -> Poll<io::Result<ReadyEvent>> {
         ready!(coop::poll_proceed(cx));
+        if !context::is_current(self.shared.id) {
+            return Poll::Ready(Err(wrong_runtime()));
+        }
+        let ev = self.readiness.get(interest);
+        if ev.ready.is_empty() {
+            return self.park(cx, interest);
+        }
+        Poll::Ready(Ok(ev))
+    }
+
+    /// Nothing in `interest` is ready: stores the waker with the driver
+    /// (which may still find readiness, and then returns it). On the
+    /// runtime's thread only.
+    #[cold]
+    fn park(&self, cx: &mut Context<'_>, interest: Interest) -> Poll<io::Result<ReadyEvent>> {
         context::with_runtime(self.shared.id, |core| {
             core.driver.poll_ready(self.token, interest, cx)
         })
@@ -98,23 +120,21 @@ impl<E: AsRawFd + Into<OwnedFd>> PollEvented<E> {
         std::future::poll_fn(|cx| self.poll_ready(cx, interest)).await
     }
 
-    /// Forgets `ev`'s readiness unless a newer event arrived meanwhile.
+    /// Forgets `ev`'s readiness unless a newer event arrived meanwhile. Does
+    /// nothing off the runtime's thread.
     pub fn clear_readiness(&self, ev: ReadyEvent) {
-        context::with_runtime(self.shared.id, |core| {
-            core.driver.clear_readiness(self.token, ev)
-        });
+        if context::is_current(self.shared.id) {
+            self.readiness.clear(ev);
+        }
     }
 
     /// Counts a wakeup that found nothing to do (readiness said yes, the
-    /// operation said `WouldBlock`) and clears that readiness.
+    /// operation said `WouldBlock`) and clears that readiness. On the
+    /// runtime's thread only.
+    #[cold]
     fn clear_spurious(&self, ev: ReadyEvent) {
-        context::with_runtime(self.shared.id, |core| self.clear_spurious_on(core, ev));
-    }
-
-    /// [`clear_spurious`](Self::clear_spurious) with the runtime's core in hand.
-    fn clear_spurious_on(&self, core: &Core, ev: ReadyEvent) {
-        Stats::bump(&core.stats.spurious);
-        core.driver.clear_readiness(self.token, ev)
+        context::with_runtime(self.shared.id, |core| Stats::bump(&core.stats.spurious));
+        self.readiness.clear(ev);
     }
 
     /// Runs `f` when ready for `interest`; on `WouldBlock`, clears readiness
@@ -141,16 +161,16 @@ impl<E: AsRawFd + Into<OwnedFd>> PollEvented<E> {
         interest: Interest,
         f: impl FnOnce(&E) -> io::Result<R>,
     ) -> io::Result<R> {
-        let ev = context::with_runtime(self.shared.id, |core| {
-            core.driver.readiness(self.token, interest)
-        })
-        .unwrap_or_else(|| Err(wrong_runtime()))?;
+        if !context::is_current(self.shared.id) {
+            return Err(wrong_runtime());
+        }
+        let ev = self.readiness.get(interest);
         if ev.ready.is_empty() {
             return Err(io::ErrorKind::WouldBlock.into());
         }
         let res = f(self.get_ref());
         if matches!(&res, Err(e) if e.kind() == io::ErrorKind::WouldBlock) {
-            self.clear_readiness(ev);
+            self.readiness.clear(ev);
         }
         res
     }
@@ -196,8 +216,9 @@ impl<E: AsRawFd + Into<OwnedFd>> PollEvented<E> {
     /// full), so the readiness is cleared without another syscall.
     ///
     /// The hot path of every stream read and write: one budget unit and one
-    /// look-up of the runtime context for the whole transfer, however many
-    /// readiness checks and clears it takes.
+    /// runtime-id check for the whole transfer; readiness is read and
+    /// cleared through the registration's own cell.
+    #[inline]
     fn poll_stream<'a>(
         &'a self,
         cx: &mut Context<'_>,
@@ -206,21 +227,26 @@ impl<E: AsRawFd + Into<OwnedFd>> PollEvented<E> {
         mut op: impl FnMut(&'a E) -> io::Result<usize>,
     ) -> Poll<io::Result<usize>> {
         ready!(coop::poll_proceed(cx));
+        if !context::is_current(self.shared.id) {
+            return Poll::Ready(Err(wrong_runtime()));
+        }
         let io = self.get_ref();
-        context::with_runtime(self.shared.id, |core| loop {
-            let ev = ready!(core.driver.poll_ready(self.token, interest, cx))?;
+        loop {
+            let mut ev = self.readiness.get(interest);
+            if ev.ready.is_empty() {
+                ev = ready!(self.park(cx, interest))?;
+            }
             match op(io) {
                 Ok(n) => {
                     if n > 0 && n < len {
-                        core.driver.clear_readiness(self.token, ev);
+                        self.readiness.clear(ev);
                     }
                     return Poll::Ready(Ok(n));
                 }
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => self.clear_spurious_on(core, ev),
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => self.clear_spurious(ev),
                 Err(e) => return Poll::Ready(Err(e)),
             }
-        })
-        .unwrap_or_else(|| Poll::Ready(Err(wrong_runtime())))
+        }
     }
 }
 

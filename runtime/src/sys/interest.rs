@@ -127,6 +127,13 @@ impl Ready {
     /// Every readiness bit.
     pub const ALL: Ready = Ready(0b11_1111);
 
+    pub(crate) const fn bits(self) -> u8 {
+        self.0
+    }
+    pub(crate) const fn from_bits(bits: u8) -> Ready {
+        Ready(bits & Self::ALL.0)
+    }
+
     /// Whether nothing is ready.
     pub const fn is_empty(self) -> bool {
         self.0 == 0

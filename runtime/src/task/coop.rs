@@ -28,6 +28,7 @@ pub(crate) fn with_budget<R>(f: impl FnOnce() -> R) -> R {
 
 /// Spends one unit of budget, or wakes the task and returns `Pending` if
 /// the budget is used up.
+#[inline]
 pub(crate) fn poll_proceed(cx: &mut Context<'_>) -> Poll<()> {
     CURRENT.with(|c| match c.get() {
         0 => {
