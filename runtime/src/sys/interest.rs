@@ -59,19 +59,37 @@ impl Interest {
     /// satisfied by readable, read-closed and error; writable by writable,
     /// write-closed and error; priority by priority and error.
     pub const fn mask(self) -> Ready {
+        MASKS[self.0 as usize]
+    }
+
+    /// [`mask`](Self::mask) spelled out; tabulated in `MASKS`, because the
+    /// reactor asks for it on every readiness check and event.
+    const fn mask_of(bits: u8) -> Ready {
+        let me = Interest(bits);
         let mut r = 0;
-        if self.is_readable() {
+        if me.is_readable() {
             r |= Ready::READABLE.0 | Ready::READ_CLOSED.0 | Ready::ERROR.0;
         }
-        if self.is_writable() {
+        if me.is_writable() {
             r |= Ready::WRITABLE.0 | Ready::WRITE_CLOSED.0 | Ready::ERROR.0;
         }
-        if self.is_priority() {
+        if me.is_priority() {
             r |= Ready::PRIORITY.0 | Ready::ERROR.0;
         }
         Ready(r)
     }
 }
+
+/// `Interest::mask` for each of the 8 interest sets.
+const MASKS: [Ready; 8] = {
+    let mut t = [Ready::EMPTY; 8];
+    let mut i = 0;
+    while i < 8 {
+        t[i] = Interest::mask_of(i as u8);
+        i += 1;
+    }
+    t
+};
 
 impl BitOr for Interest {
     type Output = Interest;
