@@ -3,6 +3,8 @@
 //! `MINI_RT_BACKEND` variable, and a small socket/timer scenario on a runtime
 //! per backend. Every wait is bounded, so a lost wakeup fails instead of hanging.
 
+mod support;
+
 use mini_rt::io::{Interest, Ready};
 use mini_rt::reactor::PollEvented;
 use mini_rt::runtime::{Backend, Builder, Runtime};
@@ -12,6 +14,7 @@ use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::os::unix::net::UnixStream;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use support::cpu_time;
 
 const SHORT: Duration = Duration::from_millis(30);
 const LIMIT: Duration = Duration::from_secs(5);
@@ -29,17 +32,6 @@ fn pair() -> (UnixStream, UnixStream) {
     a.set_nonblocking(true).unwrap();
     b.set_nonblocking(true).unwrap();
     (a, b)
-}
-
-/// CPU time (user + system) used so far by the calling thread: other tests
-/// run on other threads of this process and must not count.
-fn thread_cpu() -> Duration {
-    // SAFETY: an all-zero rusage is valid, and getrusage only writes into it.
-    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: `ru` is a live, writable rusage.
-    assert_eq!(unsafe { libc::getrusage(libc::RUSAGE_THREAD, &mut ru) }, 0);
-    let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
-    tv(ru.ru_utime) + tv(ru.ru_stime)
 }
 
 #[test]
@@ -274,9 +266,9 @@ fn idle_runtime_uses_no_cpu() {
             c.readiness(Interest::READABLE).await.unwrap();
             c.readiness(Interest::WRITABLE).await.unwrap();
             mini_rt::task::yield_now().await;
-            let before = thread_cpu();
+            let before = cpu_time();
             mini_rt::time::sleep(Duration::from_millis(300)).await;
-            let used = thread_cpu() - before;
+            let used = cpu_time() - before;
             assert!(
                 !waiter.is_finished(),
                 "{backend}: nothing was ever readable"

@@ -1,7 +1,7 @@
-//! Integration tests for `mini_rt::net::{UnixListener, UnixStream,
-//! UnixDatagram}`. Each test runs on every backend that is built; every wait
-//! is bounded by `timeout`; socket files live in a unique temp directory that
-//! is removed at the end.
+//! Integration tests for `mini_rt::net::{UnixListener, UnixStream}` (datagram
+//! IO is in `unix_datagram.rs`). Each test runs on every backend that is
+//! built; every wait is bounded by `timeout`; socket files live in a unique
+//! temp directory that is removed at the end.
 
 mod support;
 
@@ -12,36 +12,8 @@ use mini_rt::sync::mpsc;
 use std::io;
 use std::os::linux::net::SocketAddrExt;
 use std::os::unix::fs::MetadataExt;
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU32, Ordering};
-use support::on_each_backend;
-
-/// A fresh directory under the system temp dir, removed on drop.
-struct TempDir(PathBuf);
-
-static NEXT: AtomicU32 = AtomicU32::new(0);
-
-fn unique(tag: &str) -> String {
-    let n = NEXT.fetch_add(1, Ordering::Relaxed);
-    format!("mini_rt-{tag}-{}-{n}", std::process::id())
-}
-
-impl TempDir {
-    fn new(tag: &str) -> TempDir {
-        let dir = std::env::temp_dir().join(unique(tag));
-        std::fs::create_dir(&dir).unwrap();
-        TempDir(dir)
-    }
-    fn path(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+use std::path::Path;
+use support::{on_each_backend, unique, TempDir};
 
 async fn read_all(r: &mut (impl AsyncReadExt + Unpin)) -> io::Result<Vec<u8>> {
     let mut out = Vec::new();
@@ -133,57 +105,6 @@ fn stream_pair_try_read_and_try_write() {
         assert_eq!(&buf[..n], b"pair");
         drop(a);
         assert_eq!(b.read(&mut buf).await?, 0, "EOF once the peer is gone");
-        Ok(())
-    });
-}
-
-#[test]
-fn datagram_send_to_recv_from_and_pair() {
-    on_each_backend(|| async {
-        let dir = TempDir::new("dgram");
-        let (pa, pb) = (dir.path("a.sock"), dir.path("b.sock"));
-        let a = UnixDatagram::bind(&pa)?;
-        let b = UnixDatagram::bind(&pb)?;
-        assert_eq!(a.send_to(b"to b", &pb).await?, 4);
-        let mut buf = [0u8; 16];
-        let (n, from) = b.recv_from(&mut buf).await?;
-        assert_eq!(
-            (&buf[..n], from.as_pathname()),
-            (&b"to b"[..], Some(pa.as_path()))
-        );
-        // Truncation, as for UDP: the tail is discarded.
-        a.send_to(&[7u8; 100], &pb).await?;
-        a.send_to(b"after", &pb).await?;
-        let mut small = [0u8; 10];
-        assert_eq!(b.recv_from(&mut small).await?.0, 10);
-        let (n, _) = b.recv_from(&mut buf).await?;
-        assert_eq!(&buf[..n], b"after");
-        // An unbound sender is unnamed; a connected one uses send/recv.
-        let u = UnixDatagram::unbound()?;
-        u.send_to(b"anon", &pb).await?;
-        let (_, from) = b.recv_from(&mut buf).await?;
-        assert!(from.is_unnamed());
-        u.connect(&pa)?;
-        assert_eq!(u.peer_addr()?.as_pathname(), Some(pa.as_path()));
-        u.send(b"conn").await?;
-        let n = a.recv(&mut buf).await?;
-        assert_eq!(&buf[..n], b"conn");
-
-        let (x, y) = UnixDatagram::pair()?;
-        x.send(b"one").await?;
-        x.send(b"two").await?;
-        assert_eq!(y.recv(&mut buf).await?, 3);
-        assert_eq!(&buf[..3], b"one");
-        assert_eq!(
-            y.try_recv(&mut buf)?,
-            3,
-            "second datagram queued; readiness must not be lost"
-        );
-        assert_eq!(&buf[..3], b"two");
-        assert_eq!(
-            y.try_recv(&mut buf).unwrap_err().kind(),
-            io::ErrorKind::WouldBlock
-        );
         Ok(())
     });
 }

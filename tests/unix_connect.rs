@@ -4,18 +4,12 @@
 mod support;
 
 use mini_rt::net::{UnixListener, UnixStream};
-use support::bounded;
-
-fn temp_path(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("mini_rt-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join("sock")
-}
+use support::{bounded, TempDir};
 
 #[mini_rt::test]
 async fn unix_connect_with_a_full_backlog_returns_would_block_instead_of_blocking() {
-    let path = temp_path("backlog");
+    let dir = TempDir::new("backlog");
+    let path = dir.path("sock");
     let listener = UnixListener::bind(&path).unwrap();
     // Shrink the backlog (listen(2) again on a listening socket updates it) so
     // it fills after a connection or two: with the default backlog of
@@ -41,7 +35,6 @@ async fn unix_connect_with_a_full_backlog_returns_would_block_instead_of_blockin
         full.to_string().contains("sock"),
         "the error names the path: {full}"
     );
-    std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
 }
 
 #[mini_rt::test]

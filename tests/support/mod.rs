@@ -5,6 +5,8 @@
 use mini_rt::runtime::{Backend, Builder};
 use std::future::Future;
 use std::io;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 /// User + system CPU time the calling thread has used so far
@@ -124,4 +126,34 @@ pub fn wait_child(child: &mut std::process::Child, limit: Duration) -> std::proc
             }
         }
     })
+}
+
+/// A fresh directory under the system temp dir, removed on drop.
+pub struct TempDir(pub PathBuf);
+
+static NEXT: AtomicU32 = AtomicU32::new(0);
+
+/// A name no other test of this run uses: `mini_rt-TAG-PID-N`.
+pub fn unique(tag: &str) -> String {
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    format!("mini_rt-{tag}-{}-{n}", std::process::id())
+}
+
+impl TempDir {
+    /// Creates it, named after `tag`.
+    pub fn new(tag: &str) -> TempDir {
+        let dir = std::env::temp_dir().join(unique(tag));
+        std::fs::create_dir(&dir).unwrap();
+        TempDir(dir)
+    }
+    /// `name` inside it.
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
