@@ -94,9 +94,29 @@ impl<E: AsRawFd + Into<OwnedFd>> PollEvented<E> {
         interest: Interest,
     ) -> Poll<io::Result<ReadyEvent>> {
         ready!(coop::poll_proceed(cx));
-        if !context::is_current(self.shared.id) {
-            return Poll::Ready(Err(wrong_runtime()));
+        self.on_its_runtime()?;
+        self.ready_or_park(cx, interest)
+    }
+
+    /// Errors unless this thread is running the runtime that registered us:
+    /// the check that makes using the readiness cell directly sound.
+    #[inline]
+    fn on_its_runtime(&self) -> io::Result<()> {
+        if context::is_current(self.shared.id) {
+            Ok(())
+        } else {
+            Err(wrong_runtime())
         }
+    }
+
+    /// The cached readiness for `interest`, or else parks the task. On the
+    /// runtime's thread only.
+    #[inline]
+    fn ready_or_park(
+        &self,
+        cx: &mut Context<'_>,
+        interest: Interest,
+    ) -> Poll<io::Result<ReadyEvent>> {
         let ev = self.readiness.get(interest);
         if ev.ready.is_empty() {
             return self.park(cx, interest);
@@ -161,9 +181,7 @@ impl<E: AsRawFd + Into<OwnedFd>> PollEvented<E> {
         interest: Interest,
         f: impl FnOnce(&E) -> io::Result<R>,
     ) -> io::Result<R> {
-        if !context::is_current(self.shared.id) {
-            return Err(wrong_runtime());
-        }
+        self.on_its_runtime()?;
         let ev = self.readiness.get(interest);
         if ev.ready.is_empty() {
             return Err(io::ErrorKind::WouldBlock.into());
@@ -227,15 +245,10 @@ impl<E: AsRawFd + Into<OwnedFd>> PollEvented<E> {
         mut op: impl FnMut(&'a E) -> io::Result<usize>,
     ) -> Poll<io::Result<usize>> {
         ready!(coop::poll_proceed(cx));
-        if !context::is_current(self.shared.id) {
-            return Poll::Ready(Err(wrong_runtime()));
-        }
+        self.on_its_runtime()?;
         let io = self.get_ref();
         loop {
-            let mut ev = self.readiness.get(interest);
-            if ev.ready.is_empty() {
-                ev = ready!(self.park(cx, interest))?;
-            }
+            let ev = ready!(self.ready_or_park(cx, interest))?;
             match op(io) {
                 Ok(n) => {
                     if n > 0 && n < len {
