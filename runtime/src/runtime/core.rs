@@ -121,7 +121,15 @@ impl Core {
 
     /// Moves remote work (wakes and spawns from other threads, registrations
     /// released on other threads) into the local structures.
+    #[inline]
     fn absorb_remote(&self) {
+        if self.shared.remote_pending() {
+            self.absorb_remote_slow();
+        }
+    }
+
+    #[cold]
+    fn absorb_remote_slow(&self) {
         if let Some(remote) = self.shared.take_remote() {
             for t in remote.tasks {
                 self.tasks.push(t);

@@ -116,11 +116,16 @@ impl Shared {
         self.park.unparked();
     }
 
+    /// Runtime thread: whether remote work may have been announced. A plain
+    /// load: the common case (nothing remote) costs no locked instruction.
+    #[inline]
+    pub(crate) fn remote_pending(&self) -> bool {
+        self.remote_pending.load(Relaxed)
+    }
+
     /// Runtime thread: take remote work, if any was announced.
     pub(crate) fn take_remote(&self) -> Option<Remote> {
-        // A plain load first: the common case (nothing remote) then costs
-        // no locked instruction.
-        if !self.remote_pending.load(Relaxed) || !self.remote_pending.swap(false, Acquire) {
+        if !self.remote_pending.swap(false, Acquire) {
             return None;
         }
         let mut remote = self.remote.lock();

@@ -89,14 +89,11 @@ impl LocalTasks {
         }
         match task.poll() {
             Polled::Idle => true,
-            Polled::Requeue => {
-                // `poll` counted a new reference for the re-queued entry; ours
-                // is the old entry's, dropped at the end of this function.
-                // SAFETY: `Polled::Requeue` means the transition counted it.
-                self.push(unsafe { task.clone_counted() });
+            Polled::Requeue(task) => {
+                self.push(task);
                 true
             }
-            Polled::Complete => {
+            Polled::Complete(task) => {
                 self.release(&task);
                 true
             }

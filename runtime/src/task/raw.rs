@@ -35,7 +35,7 @@ pub(crate) struct Header {
 }
 
 struct Vtable {
-    poll: unsafe fn(NonNull<Header>) -> Polled,
+    poll: unsafe fn(NonNull<Header>) -> Step,
     shutdown: unsafe fn(NonNull<Header>),
     try_read_output: unsafe fn(NonNull<Header>, *mut (), &Waker),
     drop_join_handle: unsafe fn(NonNull<Header>),
@@ -55,16 +55,27 @@ struct Cell<F: Future> {
     join_waker: UnsafeCell<Option<Waker>>,
 }
 
-/// What the runner must do after polling a task.
-#[derive(Debug, PartialEq, Eq)]
+/// What the runner must do after polling a task; the polled queue entry's
+/// reference is in the variant that still needs it.
 pub(crate) enum Polled {
-    /// Parked: nothing to do.
+    /// Parked; the entry's reference was released by the same atomic step.
     Idle,
-    /// Woken during its poll: push it to the back of the queue.
-    Requeue,
-    /// Finished (output stored, or cancelled/panicked): release its owned entry.
-    Complete,
+    /// Woken during its poll: push this entry to the back of the queue.
+    Requeue(RawTask),
+    /// Finished (output stored, or cancelled/panicked): release its owned
+    /// entry, then drop this one.
+    Complete(RawTask),
     /// Already completed before this poll (shut down while queued).
+    Stale,
+}
+
+/// The type-erased poll's result. `Idle` means the polled entry's reference
+/// was released; for the others the caller still owns it.
+#[derive(Debug, PartialEq, Eq)]
+enum Step {
+    Idle,
+    Requeue,
+    Complete,
     Stale,
 }
 
@@ -122,10 +133,22 @@ impl RawTask {
         unsafe { self.ptr.as_ref() }
     }
 
-    /// Polls the task once. Runtime thread only.
-    pub(crate) fn poll(&self) -> Polled {
-        // SAFETY: the cell is alive; the vtable matches its type.
-        unsafe { (self.header().vtable.poll)(self.ptr) }
+    /// Polls the task once, consuming this (queue entry's) reference.
+    /// Runtime thread only.
+    pub(crate) fn poll(self) -> Polled {
+        let this = ManuallyDrop::new(self);
+        let ptr = this.ptr;
+        // SAFETY: the cell is alive; the vtable matches its type. `this` is
+        // not dropped: the step says whether our reference is still ours.
+        match unsafe { (this.header().vtable.poll)(ptr) } {
+            Step::Idle => Polled::Idle,
+            Step::Requeue => Polled::Requeue(RawTask { ptr }),
+            Step::Complete => Polled::Complete(RawTask { ptr }),
+            Step::Stale => {
+                drop(RawTask { ptr });
+                Polled::Stale
+            }
+        }
     }
 
     /// Drops the future and completes the task as cancelled. Runtime thread only.
@@ -148,14 +171,6 @@ impl RawTask {
     /// Takes one more reference.
     pub(crate) fn clone_ref(&self) -> RawTask {
         self.header().state.ref_inc();
-        RawTask { ptr: self.ptr }
-    }
-
-    /// A second handle for a reference some state transition already counted.
-    ///
-    /// # Safety
-    /// The caller must own one counted reference not yet wrapped in a `RawTask`.
-    pub(super) unsafe fn clone_counted(&self) -> RawTask {
         RawTask { ptr: self.ptr }
     }
 }
@@ -207,17 +222,18 @@ unsafe fn cell<'a, F: Future>(ptr: NonNull<Header>) -> &'a Cell<F> {
     unsafe { ptr.cast::<Cell<F>>().as_ref() }
 }
 
-unsafe fn poll<F: Future>(ptr: NonNull<Header>) -> Polled {
+/// Also: the caller owns one reference, which `Step::Idle` releases.
+unsafe fn poll<F: Future>(ptr: NonNull<Header>) -> Step {
     // SAFETY: see `cell`.
     let cell = unsafe { cell::<F>(ptr) };
     let cancelled = match cell.header.state.transition_to_running() {
-        None => return Polled::Stale,
+        None => return Step::Stale,
         Some(c) => c,
     };
     if cancelled {
         // SAFETY: RUNNING is set: we have exclusive access to the stage.
         unsafe { cancel(cell, JoinError::cancelled()) };
-        return Polled::Complete;
+        return Step::Complete;
     }
     // SAFETY: the waker borrows our queue entry's reference; ManuallyDrop keeps
     // it from being released when this temporary goes away.
@@ -234,24 +250,25 @@ unsafe fn poll<F: Future>(ptr: NonNull<Header>) -> Polled {
         }))
     });
     match res {
+        // The transition releases (Ok) or re-queues (Notified) our reference.
         Ok(Poll::Pending) => match cell.header.state.transition_to_idle() {
-            Idle::Ok => Polled::Idle,
-            Idle::Notified => Polled::Requeue,
+            Idle::Ok => Step::Idle,
+            Idle::Notified => Step::Requeue,
             Idle::Cancelled => {
                 // SAFETY: still RUNNING.
                 unsafe { cancel(cell, JoinError::cancelled()) };
-                Polled::Complete
+                Step::Complete
             }
         },
         Ok(Poll::Ready(out)) => {
             // SAFETY: still RUNNING; dropping the finished future may panic.
             unsafe { store_output(cell, Ok(out)) };
-            Polled::Complete
+            Step::Complete
         }
         Err(payload) => {
             // SAFETY: still RUNNING.
             unsafe { cancel(cell, JoinError::panic(payload)) };
-            Polled::Complete
+            Step::Complete
         }
     }
 }

@@ -75,21 +75,28 @@ impl State {
         Some(prev & CANCELLED != 0)
     }
 
-    /// Runner: the poll returned `Pending`.
+    /// Runner: the poll returned `Pending`. Takes over the reference of the
+    /// queue entry that was polled, in the same atomic step: `Ok` releases
+    /// it, `Notified` hands it to the re-queued entry, `Cancelled` leaves it
+    /// with the caller (nothing changes).
+    ///
+    /// `Ok` never releases the last reference: a task that can be polled is
+    /// in the owned set, which holds one until the task completes.
     pub(super) fn transition_to_idle(&self) -> Idle {
         let prev = self
             .update(|s| {
                 if s & CANCELLED != 0 {
                     return None;
                 }
-                let mut next = s & !RUNNING;
+                let next = s & !RUNNING;
                 if s & NOTIFIED != 0 {
-                    // The re-queued entry needs its own reference.
-                    next += REF_ONE;
+                    Some(next)
+                } else {
+                    Some(next - REF_ONE)
                 }
-                Some(next)
             })
             .unwrap_or_else(|s| s);
+        debug_assert!(prev >> REF_SHIFT >= 2, "a polled task must also be owned");
         if prev & CANCELLED != 0 {
             Idle::Cancelled
         } else if prev & NOTIFIED != 0 {
@@ -233,8 +240,8 @@ mod tests {
         assert_eq!(s.transition_to_notified_by_ref(), Notify::DoNothing);
         assert_eq!(s.transition_to_notified_by_ref(), Notify::DoNothing);
         assert_eq!(s.transition_to_idle(), Idle::Notified);
-        // The re-queue took one reference.
-        assert_eq!(s.load() >> REF_SHIFT, 3);
+        // The polled entry's reference moved to the re-queue.
+        assert_eq!(s.load() >> REF_SHIFT, 2);
     }
 
     #[test]
@@ -242,9 +249,11 @@ mod tests {
         let s = State::new(2);
         s.transition_to_running();
         assert_eq!(s.transition_to_idle(), Idle::Ok);
+        // Parking released the polled entry's reference.
+        assert_eq!(s.load() >> REF_SHIFT, 1);
         assert_eq!(s.transition_to_notified_by_ref(), Notify::Submit);
         assert_eq!(s.transition_to_notified_by_ref(), Notify::DoNothing);
-        assert_eq!(s.load() >> REF_SHIFT, 3);
+        assert_eq!(s.load() >> REF_SHIFT, 2);
     }
 
     #[test]
