@@ -21,6 +21,10 @@
 # the instructions of a start-and-stop run without load are subtracted; the
 # connection set-up is included; ECHO_SERVERS="raw tokio mini" picks servers).
 # Writes target/callgrind/echo.SERVER.{out,top}.
+#
+# callgrind.sh --echo-matrix : tokio and mini_rt server instructions per
+# round trip at every cell of benches/echo.sh (CONNS, SIZES, FRAMINGS as
+# there; about 10 min): the steady counterpart of its wall-clock rps.
 set -euo pipefail
 cd "$(git rev-parse --show-toplevel)"
 for tool in valgrind callgrind_annotate strace jq; do
@@ -41,39 +45,66 @@ top_per_op() {
     sort -rn | head -40 || true # head may close the pipe early
 }
 
-if [ "${1:-}" = --echo ]; then
+# echo_ir SERVER CONNS SIZE [EXACT]: server instructions per round trip
+# ("IR RTS") of one echo server under callgrind, loaded by echo-load for
+# ECHO_SECS, minus a start-and-stop run without load; writes
+# $OUT/echo[-exact].SERVER.{out,top,log}
+echo_ir() {
+  local s=$1 conns=$2 size=$3 exact="" cmd f base out rts ir
+  [ -n "${4:-}" ] && exact="--exact $4"
+  case $s in
+    raw) cmd="$YARD/echo-raw"; exact="" ;;
+    tokio) cmd="target/release/examples/echo_tokio" ;;
+    mini) cmd="target/release/examples/echo" ;;
+  esac
+  f=$OUT/echo${4:+-exact}.$s
+  # run_server OUT [LOAD_SECS]: the server under callgrind, loaded if LOAD_SECS
+  run_server() {
+    PORT=$((PORT + 1)); [ $PORT -gt 7900 ] && PORT=7591
+    # shellcheck disable=SC2086
+    taskset -c 0 valgrind --tool=callgrind --dump-instr=yes --callgrind-out-file="$1" \
+      $cmd 127.0.0.1:$PORT $exact >"$f.log" 2>&1 &
+    local vp=$!
+    until ss -Hltn "sport = :$PORT" | grep -q .; do sleep 0.1; done
+    [ -n "${2:-}" ] && taskset -c 1 "$YARD/echo-load" --addr 127.0.0.1:$PORT --conns "$conns" \
+      --size "$size" --secs "$2" --warmup 0
+    kill $vp; wait $vp || true
+  }
+  base=$(run_server "$f.idle.out"; awk '/^totals:/{print $2}' "$f.idle.out")
+  out=$(run_server "$f.out" "$ECHO_SECS")
+  rts=$(sed -E 's/.*total=([0-9]+).*/\1/' <<<"$out")
+  ir=$(awk -v b="$base" '/^totals:/{print $2 - b}' "$f.out")
+  top_per_op "$f.out" "$rts" >"$f.top"
+  awk -v i="$ir" -v r="$rts" 'BEGIN{printf "%.1f %d\n", i/r, r}'
+}
+
+case "${1:-}" in --echo | --echo-matrix)
   YARD=$(../shared/yardstick/build.sh)
   cargo build --quiet --release --example echo --example echo_tokio
-  CONNS=${CONNS:-50}; SIZE=${SIZE:-64}; ECHO_SECS=${ECHO_SECS:-4}; PORT=${PORT:-7590}
-  exact=""; [ -n "${EXACT:-}" ] && exact="--exact $EXACT"
-  echo "server instructions per echo round trip, $CONNS conns x $SIZE B ${exact:+($exact)}"
+  ECHO_SECS=${ECHO_SECS:-4}; PORT=${PORT:-7590}
+esac
+
+if [ "${1:-}" = --echo ]; then
+  CONNS=${CONNS:-50}; SIZE=${SIZE:-64}
+  echo "server instructions per echo round trip, $CONNS conns x $SIZE B ${EXACT:+(--exact $EXACT)}"
   for s in ${ECHO_SERVERS:-raw tokio mini}; do
-    case $s in
-      raw) cmd="$YARD/echo-raw" ;;
-      tokio) cmd="target/release/examples/echo_tokio" ;;
-      mini) cmd="target/release/examples/echo" ;;
-    esac
-    f=$OUT/echo${EXACT:+-exact}.$s
-    # run_server OUT [LOAD_SECS]: the server under callgrind, loaded if LOAD_SECS
-    run_server() {
-      PORT=$((PORT + 1))
-      # shellcheck disable=SC2086
-      taskset -c 0 valgrind --tool=callgrind --dump-instr=yes --callgrind-out-file="$1" \
-        $cmd 127.0.0.1:$PORT $([ $s = raw ] || echo $exact) >"$f.log" 2>&1 &
-      local vp=$!
-      until ss -Hltn "sport = :$PORT" | grep -q .; do sleep 0.1; done
-      [ -n "${2:-}" ] && taskset -c 1 "$YARD/echo-load" --addr 127.0.0.1:$PORT --conns "$CONNS" \
-        --size "$SIZE" --secs "$2" --warmup 0
-      kill $vp; wait $vp || true
-    }
-    base=$(run_server "$f.idle.out"; awk '/^totals:/{print $2}' "$f.idle.out")
-    out=$(run_server "$f.out" "$ECHO_SECS")
-    rts=$(sed -E 's/.*total=([0-9]+).*/\1/' <<<"$out")
-    ir=$(awk -v b="$base" '/^totals:/{print $2 - b}' "$f.out")
-    top_per_op "$f.out" "$rts" >"$f.top"
-    awk -v s=$s -v i="$ir" -v r="$rts" 'BEGIN{printf "%-6s %8.1f Ir/RT  (%d round trips)\n", s, i/r, r}'
-    if [ "$TOP" -gt 0 ]; then head -n "$TOP" "$f.top" | sed 's/^/  /'; fi
+    read -r ir rts < <(echo_ir "$s" "$CONNS" "$SIZE" "${EXACT:-}")
+    printf "%-6s %8.1f Ir/RT  (%d round trips)\n" "$s" "$ir" "$rts"
+    if [ "$TOP" -gt 0 ]; then head -n "$TOP" "$OUT/echo${EXACT:+-exact}.$s.top" | sed 's/^/  /'; fi
   done
+  exit 0
+fi
+
+if [ "${1:-}" = --echo-matrix ]; then
+  CONNS=${CONNS:-1 10 100 1000}; SIZES=${SIZES:-64 4096 65536}; FRAMINGS=${FRAMINGS:-read exact}
+  printf "%-7s %6s %6s %12s %12s %7s\n" framing conns size "tokio Ir/RT" "mini Ir/RT" ratio
+  for framing in $FRAMINGS; do for size in $SIZES; do for conns in $CONNS; do
+    ex=""; [ "$framing" = exact ] && ex=$size
+    read -r t _ < <(echo_ir tokio "$conns" "$size" "$ex")
+    read -r m _ < <(echo_ir mini "$conns" "$size" "$ex")
+    printf "%-7s %6s %6s %12s %12s %6sx\n" "$framing" "$conns" "$size" "$t" "$m" \
+      "$(awk -v m="$m" -v t="$t" 'BEGIN{printf "%.2f", m/t}')"
+  done; done; done
   exit 0
 fi
 
