@@ -4,7 +4,7 @@
 # (examples/echo_tokio.rs) and mini_rt (examples/echo.rs), the last two the
 # same code line for line.
 #
-#   benches/echo.sh                    # full matrix, both framings: about 11 min
+#   benches/echo.sh                    # full matrix, both framings: about 16 min
 #   QUICK=1 benches/echo.sh            # 2 x 2 cells, 1 round: about 40 s
 #   CONNS=50 SIZES=64 FRAMINGS=read benches/echo.sh   # one cell
 #
@@ -37,8 +37,12 @@
 #                message queued, which hides the WouldBlock reads
 #   EAGAIN/RT    recv/send calls per round trip that returned EAGAIN (perf;
 #                with strace: all failed syscalls)
-# Ratios: m/t = mini_rt / tokio; m/raw = mini_rt / floor.
-# Env knobs: SECS (2) WARMUP (0.3) ROUNDS (3) COUNT_SECS (1.5) SYSCOUNT
+# Ratios: m/t = mini_rt / tokio; m/raw = mini_rt / floor. The rps m/t is
+# paired: the median over rounds of mini_rt's rps / tokio's in the same
+# round (they run back to back, so a slow spell of the machine hits both),
+# and "m/t range" is the lowest..highest of those per-round ratios: a range
+# that straddles 1.00 means the cell is a tie within this machine's noise.
+# Env knobs: SECS (2) WARMUP (0.3) ROUNDS (5) COUNT_SECS (1.5) SYSCOUNT
 # (perf|strace|none)
 # CONNS ("1 10 100 1000") SIZES ("64 4096 65536") FRAMINGS ("read exact")
 # QUICK=1.
@@ -50,7 +54,7 @@ if [ "${QUICK:-0}" = 1 ]; then
 fi
 YARDSTICK=${YARDSTICK:-../shared/yardstick}
 CONNS=${CONNS:-1 10 100 1000}; SIZES=${SIZES:-64 4096 65536}; FRAMINGS=${FRAMINGS:-read exact}
-SECS=${SECS:-2}; WARMUP=${WARMUP:-0.3}; ROUNDS=${ROUNDS:-3}; COUNT_SECS=${COUNT_SECS:-1.5}
+SECS=${SECS:-2}; WARMUP=${WARMUP:-0.3}; ROUNDS=${ROUNDS:-5}; COUNT_SECS=${COUNT_SECS:-1.5}
 for tool in taskset ss pgrep; do
   command -v $tool >/dev/null || { echo "echo.sh needs $tool" >&2; exit 1; }
 done
@@ -118,8 +122,8 @@ for framing in $FRAMINGS; do
   echo
   echo "### framing: $framing  (median of $ROUNDS rounds of ${SECS}s; usr pooled; syscalls counted with $SYSCOUNT)"
   echo
-  echo "| conns | size | rps raw | rps tokio | rps mini | m/t | p99 µs raw | tokio | mini | usr ns/RT raw | tokio | mini | m/t | m/raw | sys/RT raw | tokio | mini | EAGAIN/RT raw | tokio | mini |"
-  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+  echo "| conns | size | rps raw | rps tokio | rps mini | m/t | m/t range | p99 µs raw | tokio | mini | usr ns/RT raw | tokio | mini | m/t | m/raw | sys/RT raw | tokio | mini | EAGAIN/RT raw | tokio | mini |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
   for size in $SIZES; do for conns in $CONNS; do
     declare -A PORT PID RPS P99 USR KSYS RTS SC FAIL
     for s in "${SERVERS[@]}"; do
@@ -162,7 +166,13 @@ for framing in $FRAMINGS; do
         "${M[p99.$s]}" "${M[usr.$s]}" "${M[ksys.$s]}" "${SC[$s]}" "${FAIL[$s]}" >>"$TSV"
     done
     ratio() { awk -v a="$1" -v b="$2" 'BEGIN{if (b > 0) printf "%.2f", a / b; else print "nan"}'; }
-    echo "| $conns | $size | ${M[rps.raw]} | ${M[rps.tokio]} | ${M[rps.mini]} | $(ratio "${M[rps.mini]}" "${M[rps.tokio]}") \
+    # per-round mini/tokio rps ratios, paired by round
+    paired=$(awk -v m="${RPS[mini]}" -v t="${RPS[tokio]}" 'BEGIN{n = split(m, a, " ");
+      if (n != split(t, b, " ")) exit; for (i = 1; i <= n; i++) if (b[i] > 0) printf "%.4f ", a[i] / b[i]}')
+    pmed=$(median <<<"$paired"); [ "$pmed" = nan ] || pmed=$(printf "%.2f" "$pmed")
+    prange=$(tr ' ' '\n' <<<"$paired" | grep -v '^$' | sort -g | awk 'NR==1{lo=$1} {hi=$1}
+      END{if (NR) printf "%.2f..%.2f", lo, hi; else print "nan"}')
+    echo "| $conns | $size | ${M[rps.raw]} | ${M[rps.tokio]} | ${M[rps.mini]} | $pmed | $prange \
 | ${M[p99.raw]} | ${M[p99.tokio]} | ${M[p99.mini]} | ${M[usr.raw]} | ${M[usr.tokio]} | ${M[usr.mini]} \
 | $(ratio "${M[usr.mini]}" "${M[usr.tokio]}") | $(ratio "${M[usr.mini]}" "${M[usr.raw]}") \
 | ${SC[raw]} | ${SC[tokio]} | ${SC[mini]} | ${FAIL[raw]} | ${FAIL[tokio]} | ${FAIL[mini]} |"
