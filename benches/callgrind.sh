@@ -18,8 +18,9 @@
 # instructions per round trip of the raw-epoll floor, tokio and mini_rt
 # (examples/echo_tokio.rs, examples/echo.rs; EXACT=SIZE adds --exact SIZE)
 # under ../shared/yardstick's echo-load (CONNS=50 SIZE=64 for ECHO_SECS=4 s;
-# the instructions of a start-and-stop run without load are subtracted; the
-# connection set-up is included; ECHO_SERVERS="raw tokio mini" picks servers).
+# the instructions of a run that only sets up the connections, echoes one
+# message on each and closes them are subtracted; ECHO_SERVERS="raw tokio
+# mini" picks servers).
 # Writes target/callgrind/echo.SERVER.{out,top}.
 #
 # callgrind.sh --echo-matrix : tokio and mini_rt server instructions per
@@ -47,8 +48,10 @@ top_per_op() {
 
 # echo_ir SERVER CONNS SIZE [EXACT]: server instructions per round trip
 # ("IR RTS") of one echo server under callgrind, loaded by echo-load for
-# ECHO_SECS, minus a start-and-stop run without load; writes
-# $OUT/echo[-exact].SERVER.{out,top,log}
+# ECHO_SECS, minus a set-up run (start, CONNS connections that each send one
+# message, which the server echoes, and close: echo-load --secs 0), so
+# accepting, spawning and buffer allocation are not spread over however many
+# round trips the run fits; writes $OUT/echo[-exact].SERVER.{out,top,log}
 echo_ir() {
   local s=$1 conns=$2 size=$3 exact="" cmd f base out rts ir
   [ -n "${4:-}" ] && exact="--exact $4"
@@ -58,7 +61,7 @@ echo_ir() {
     mini) cmd="target/release/examples/echo" ;;
   esac
   f=$OUT/echo${4:+-exact}.$s
-  # run_server OUT [LOAD_SECS]: the server under callgrind, loaded if LOAD_SECS
+  # run_server OUT LOAD_SECS: the server under callgrind, under echo-load
   run_server() {
     PORT=$((PORT + 1)); [ $PORT -gt 7900 ] && PORT=7591
     # shellcheck disable=SC2086
@@ -66,11 +69,18 @@ echo_ir() {
       $cmd 127.0.0.1:$PORT $exact >"$f.log" 2>&1 &
     local vp=$!
     until ss -Hltn "sport = :$PORT" | grep -q .; do sleep 0.1; done
-    [ -n "${2:-}" ] && taskset -c 1 "$YARD/echo-load" --addr 127.0.0.1:$PORT --conns "$conns" \
+    taskset -c 1 "$YARD/echo-load" --addr 127.0.0.1:$PORT --conns "$conns" \
       --size "$size" --secs "$2" --warmup 0
+    # before stopping it, let the (slowed) server accept, serve and close
+    # every connection: nothing queued on the listener, none still open
+    for _ in $(seq 600); do
+      [ -z "$(ss -Htn state established state close-wait "sport = :$PORT")" ] &&
+        ss -Hltn "sport = :$PORT" | awk '{exit $2 != 0}' && break
+      sleep 0.1
+    done
     kill $vp; wait $vp || true
   }
-  base=$(run_server "$f.idle.out"; awk '/^totals:/{print $2}' "$f.idle.out")
+  base=$(run_server "$f.setup.out" 0 >/dev/null; awk '/^totals:/{print $2}' "$f.setup.out")
   out=$(run_server "$f.out" "$ECHO_SECS")
   rts=$(sed -E 's/.*total=([0-9]+).*/\1/' <<<"$out")
   ir=$(awk -v b="$base" '/^totals:/{print $2 - b}' "$f.out")
