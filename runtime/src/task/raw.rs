@@ -222,7 +222,9 @@ unsafe fn cell<'a, F: Future>(ptr: NonNull<Header>) -> &'a Cell<F> {
     unsafe { ptr.cast::<Cell<F>>().as_ref() }
 }
 
-/// Also: the caller owns one reference, which `Step::Idle` releases.
+/// # Safety
+/// As for `cell`; and the caller owns one reference, which `Step::Idle`
+/// releases (for the other steps it is still the caller's).
 unsafe fn poll<F: Future>(ptr: NonNull<Header>) -> Step {
     // SAFETY: see `cell`.
     let cell = unsafe { cell::<F>(ptr) };
