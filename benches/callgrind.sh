@@ -20,8 +20,8 @@
 # under ../shared/yardstick's echo-load (CONNS=50 SIZE=64 for ECHO_SECS=4 s;
 # the instructions of a run that only sets up the connections, echoes one
 # message on each and closes them are subtracted; ECHO_SERVERS="raw tokio
-# mini" picks servers).
-# Writes target/callgrind/echo.SERVER.{out,top}.
+# mini" picks servers). Writes target/callgrind/echo.SERVER.{out,top}; the
+# top functions are per round trip minus the set-up run's too.
 #
 # callgrind.sh --echo-matrix : tokio and mini_rt server instructions per
 # round trip at every cell of benches/echo.sh (CONNS, SIZES, FRAMINGS as
@@ -36,13 +36,21 @@ BIN=$(cargo bench --bench runtime --no-run --message-format=json 2>/dev/null |
 OUT=target/callgrind; mkdir -p "$OUT"
 TOP=${TOP:-0}; THRESH=${THRESH:-0.8}
 
-# top functions: self instructions per op of callgrind output $1, $2 ops
-top_per_op() {
+# top functions: self instructions per op of callgrind output $1, $2 ops,
+# minus those of callgrind output $3 if given (a set-up run)
+fn_totals() { # callgrind output -> "instructions<TAB>function" lines
   callgrind_annotate --inclusive=no --auto=no --threshold=100 "$1" 2>/dev/null |
-    awk -v ops="$2" '/^ *[0-9,]+ \( *[0-9.]+%\)  / && !/PROGRAM TOTALS/ {
+    awk '/^ *[0-9,]+ \( *[0-9.]+%\)  / && !/PROGRAM TOTALS/ {
         c=$1; gsub(",", "", c); line=$0; sub(/^ *[0-9,]+ \( *[0-9.]+%\)  /, "", line)
-        sub(/ \[[^]]*\]$/, "", line); sub(/^[^:]*:/, "", line)
-        sum[line] += c } END { for (fn in sum) printf "%10.1f  %s\n", sum[fn]/ops, fn }' |
+        sub(/ \[[^]]*\]$/, "", line); sub(/^[^:]*:/, "", line); print c "\t" line }'
+}
+top_per_op() {
+  local base=/dev/null
+  if [ -n "${3:-}" ]; then base=$3.fns; fn_totals "$3" >"$base"; fi
+  fn_totals "$1" | awk -F'\t' -v ops="$2" -v base="$base" '
+      BEGIN { while ((getline l < base) > 0) { split(l, a, "\t"); minus[a[2]] += a[1] } }
+      { sum[$2] += $1 }
+      END { for (fn in sum) printf "%10.1f  %s\n", (sum[fn] - minus[fn]) / ops, fn }' |
     sort -rn | head -40 || true # head may close the pipe early
 }
 
@@ -84,7 +92,7 @@ echo_ir() {
   out=$(run_server "$f.out" "$ECHO_SECS")
   rts=$(sed -E 's/.*total=([0-9]+).*/\1/' <<<"$out")
   ir=$(awk -v b="$base" '/^totals:/{print $2 - b}' "$f.out")
-  top_per_op "$f.out" "$rts" >"$f.top"
+  top_per_op "$f.out" "$rts" "$f.setup.out" >"$f.top"
   awk -v i="$ir" -v r="$rts" 'BEGIN{printf "%.1f %d\n", i/r, r}'
 }
 
