@@ -25,7 +25,7 @@
 #
 # callgrind.sh --echo-matrix : tokio and mini_rt server instructions per
 # round trip at every cell of benches/echo.sh (CONNS, SIZES, FRAMINGS as
-# there; about 10 min): the steady counterpart of its wall-clock rps.
+# there; about 5 min): the steady counterpart of its wall-clock rps.
 set -euo pipefail
 cd "$(git rev-parse --show-toplevel)"
 for tool in valgrind callgrind_annotate strace jq; do
