@@ -69,9 +69,11 @@ echo_ir() {
     mini) cmd="target/release/examples/echo" ;;
   esac
   f=$OUT/echo${4:+-exact}.$s
-  # run_server OUT LOAD_SECS: the server under callgrind, under echo-load
+  # run_server OUT LOAD_SECS: the server under callgrind, under echo-load.
+  # Every run listens on PORT+1 (it runs in a subshell, so nothing counts
+  # up): each server is stopped and waited for before the next one binds.
   run_server() {
-    PORT=$((PORT + 1)); [ $PORT -gt 7900 ] && PORT=7591
+    PORT=$((PORT + 1))
     # shellcheck disable=SC2086
     taskset -c 0 valgrind --tool=callgrind --dump-instr=yes --callgrind-out-file="$1" \
       $cmd 127.0.0.1:$PORT $exact >"$f.log" 2>&1 &
