@@ -5,9 +5,8 @@
 
 use mini_rt_runtime::sys::net::is_out_of_resources;
 use mini_rt_runtime::time::sleep;
-use std::future::poll_fn;
+use std::future::Future;
 use std::io;
-use std::task::{Context, Poll};
 use std::time::Duration;
 
 /// First pause after an accept ran out of resources; doubles up to
@@ -17,18 +16,18 @@ const MAX_BACKOFF: Duration = Duration::from_millis(100);
 /// How long to keep retrying (the sum of the pauses) before returning the error.
 const GIVE_UP_AFTER: Duration = Duration::from_secs(1);
 
-/// Runs `poll_accept` until it yields a connection or an error. An
+/// Runs `accept` until it yields a connection or an error. An
 /// `EMFILE`, `ENFILE`, `ENOBUFS` or `ENOMEM` is retried after a pause of
 /// 1 ms doubling to 100 ms, and returned once the pauses add up to 1 s.
 ///
 /// Cancel-safe: dropping the future during a pause loses no connection.
-pub(crate) async fn accept_with_backoff<T>(
-    mut poll_accept: impl FnMut(&mut Context<'_>) -> Poll<io::Result<T>>,
+pub(crate) async fn accept_with_backoff<T, F: Future<Output = io::Result<T>>>(
+    mut accept: impl FnMut() -> F,
 ) -> io::Result<T> {
     let mut backoff = FIRST_BACKOFF;
     let mut waited = Duration::ZERO;
     loop {
-        match poll_fn(&mut poll_accept).await {
+        match accept().await {
             Err(e) if is_out_of_resources(&e) && waited < GIVE_UP_AFTER => {
                 sleep(backoff).await;
                 waited += backoff;

@@ -188,8 +188,10 @@ macro_rules! stream_impls {
 
 /// A datagram socket's readiness and its `send`/`recv`/`recv_from` family.
 /// Invoked inside the socket's `impl`; `$addr` is the sender address type
-/// `recv_from` returns. Every operation goes through `poll_io` / `try_io`:
-/// a short datagram says nothing about whether more are queued.
+/// `recv_from` returns. Every operation goes through `async_io` / `poll_io`
+/// / `try_io`: a short datagram says nothing about whether more are queued.
+/// The async fns wake every task waiting on the socket; the `poll_*`
+/// methods keep one waker per direction, as tokio's do.
 macro_rules! datagram_methods {
     ($addr:ty) => {
         $crate::methods::readiness_methods!();
@@ -217,7 +219,9 @@ macro_rules! datagram_methods {
         /// Sends `buf` to the connected peer as one datagram; returns the
         /// bytes sent. Cancel-safe.
         pub async fn send(&self, buf: &[u8]) -> ::std::io::Result<usize> {
-            ::std::future::poll_fn(|cx| self.poll_send(cx, buf)).await
+            self.io
+                .async_io(::mini_rt_runtime::io::Interest::WRITABLE, |s| s.send(buf))
+                .await
         }
 
         /// Polls sending `buf` to the connected peer.
@@ -244,7 +248,9 @@ macro_rules! datagram_methods {
         /// it: the first `buf.len()` bytes are returned and the rest is
         /// discarded; the next call returns the next datagram. Cancel-safe.
         pub async fn recv(&self, buf: &mut [u8]) -> ::std::io::Result<usize> {
-            ::std::future::poll_fn(|cx| self.poll_recv(cx, buf)).await
+            self.io
+                .async_io(::mini_rt_runtime::io::Interest::READABLE, |s| s.recv(buf))
+                .await
         }
 
         /// Polls receiving one datagram from the connected peer (truncating as
@@ -272,7 +278,11 @@ macro_rules! datagram_methods {
         /// than `buf` is truncated as the OS does it (the rest is discarded),
         /// as in [`recv`](Self::recv). Cancel-safe.
         pub async fn recv_from(&self, buf: &mut [u8]) -> ::std::io::Result<(usize, $addr)> {
-            ::std::future::poll_fn(|cx| self.poll_recv_from(cx, buf)).await
+            self.io
+                .async_io(::mini_rt_runtime::io::Interest::READABLE, |s| {
+                    s.recv_from(buf)
+                })
+                .await
         }
 
         /// Polls receiving one datagram and its sender. tokio returns only the

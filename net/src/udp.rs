@@ -9,7 +9,6 @@ use crate::addr::{no_addresses, to_socket_addrs};
 use crate::ToSocketAddrs;
 use mini_rt_runtime::io::Interest;
 use mini_rt_runtime::reactor::PollEvented;
-use std::future::poll_fn;
 use std::io;
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::task::{Context, Poll};
@@ -96,7 +95,9 @@ impl UdpSocket {
         let target = to_socket_addrs(target).await?.next().ok_or_else(|| {
             io::Error::new(io::ErrorKind::InvalidInput, "no addresses to send data to")
         })?;
-        poll_fn(|cx| self.poll_send_to(cx, buf, target)).await
+        self.io
+            .async_io(Interest::WRITABLE, |s| s.send_to(buf, target))
+            .await
     }
 
     /// Polls sending `buf` to `target`.
@@ -119,7 +120,9 @@ impl UdpSocket {
     /// Copies the next datagram into `buf` without removing it from the
     /// queue, returning its (possibly truncated) length and sender.
     pub async fn peek_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
-        poll_fn(|cx| self.poll_peek_from(cx, buf)).await
+        self.io
+            .async_io(Interest::READABLE, |s| s.peek_from(buf))
+            .await
     }
 
     /// Polls peeking at the next datagram. tokio returns only the address;

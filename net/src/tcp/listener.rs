@@ -81,11 +81,21 @@ impl TcpListener {
     /// instead of returning at once and letting a retrying caller spin; the
     /// error is returned if it persists for 1 s.
     /// [`UnixListener::accept`](crate::UnixListener::accept) shares this policy.
+    ///
+    /// Any number of tasks may wait in `accept` on one listener (say behind
+    /// an `Arc`): each is woken when a connection comes, one of them takes
+    /// it, and the others wait again.
     pub async fn accept(&self) -> io::Result<(TcpStream, SocketAddr)> {
-        accept_with_backoff(|cx| self.poll_accept(cx)).await
+        let (fd, peer) = accept_with_backoff(|| {
+            self.io
+                .async_io(Interest::READABLE, |l| sys::accept(l.as_fd()))
+        })
+        .await?;
+        Ok((TcpStream::new(net::TcpStream::from(fd))?, peer))
     }
 
     /// Polls for a connection to accept (no back-off; see [`accept`](TcpListener::accept)).
+    /// As with tokio's `poll_*` methods, only the last task to poll is woken.
     pub fn poll_accept(&self, cx: &mut Context<'_>) -> Poll<io::Result<(TcpStream, SocketAddr)>> {
         let (fd, peer) = ready!(self
             .io

@@ -7,7 +7,6 @@ use mini_rt_runtime::io::Interest;
 use mini_rt_runtime::reactor::PollEvented;
 use mini_rt_runtime::sys::net as sys;
 use std::fmt;
-use std::future::poll_fn;
 use std::io;
 use std::net::{self, SocketAddr};
 use std::os::fd::{AsFd, OwnedFd};
@@ -154,7 +153,7 @@ impl TcpStream {
     /// Receives data without removing it from the queue, waiting until
     /// some is available. `Ok(0)` means end of stream.
     pub async fn peek(&self, buf: &mut [u8]) -> io::Result<usize> {
-        poll_fn(|cx| self.poll_peek(cx, buf)).await
+        self.io.async_io(Interest::READABLE, |s| s.peek(buf)).await
     }
 
     /// Polls [`peek`](TcpStream::peek).

@@ -3,7 +3,6 @@
 use super::{bind_error, to_addr, with_path, SocketAddr};
 use mini_rt_runtime::io::Interest;
 use mini_rt_runtime::reactor::PollEvented;
-use std::future::poll_fn;
 use std::io;
 use std::net::Shutdown;
 use std::os::unix::net;
@@ -81,12 +80,10 @@ impl UnixDatagram {
     pub async fn send_to<P: AsRef<Path>>(&self, buf: &[u8], target: P) -> io::Result<usize> {
         let path = target.as_ref();
         let addr = to_addr(path)?;
-        poll_fn(|cx| {
-            self.io
-                .poll_io(cx, Interest::WRITABLE, |s| s.send_to_addr(buf, &addr))
-        })
-        .await
-        .map_err(|e| with_path(e, "send_to", path))
+        self.io
+            .async_io(Interest::WRITABLE, |s| s.send_to_addr(buf, &addr))
+            .await
+            .map_err(|e| with_path(e, "send_to", path))
     }
 
     /// Polls sending `buf` to `target`.

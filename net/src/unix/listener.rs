@@ -61,16 +61,22 @@ impl UnixListener {
     /// instead of returning at once and letting a retrying caller spin; the
     /// error is returned if it persists for 1 s.
     /// [`TcpListener::accept`](crate::TcpListener::accept) shares this policy.
+    ///
+    /// Any number of tasks may wait in `accept` on one listener: each is
+    /// woken when a connection comes, and those that lose the race wait again.
     pub async fn accept(&self) -> io::Result<(UnixStream, SocketAddr)> {
-        accept_with_backoff(|cx| self.poll_accept(cx)).await
+        // std's accept uses accept4(SOCK_CLOEXEC); UnixStream::from_std adds
+        // O_NONBLOCK (one fcntl) and registers it before anyone reads, so a
+        // connection whose data arrived already is reported by the backend.
+        let (stream, addr) =
+            accept_with_backoff(|| self.io.async_io(Interest::READABLE, |l| l.accept())).await?;
+        Ok((UnixStream::from_std(stream)?, addr))
     }
 
     /// Polls for a connection, as [`accept`](UnixListener::accept) but
     /// without the back-off: an out-of-resources error is returned at once.
+    /// As with tokio's `poll_*` methods, only the last task to poll is woken.
     pub fn poll_accept(&self, cx: &mut Context<'_>) -> Poll<io::Result<(UnixStream, SocketAddr)>> {
-        // std's accept uses accept4(SOCK_CLOEXEC); UnixStream::from_std adds
-        // O_NONBLOCK (one fcntl) and registers it before anyone reads, so a
-        // connection whose data arrived already is reported by the backend.
         let (stream, addr) = ready!(self.io.poll_io(cx, Interest::READABLE, |l| l.accept()))?;
         Poll::Ready(UnixStream::from_std(stream).map(|s| (s, addr)))
     }

@@ -58,9 +58,10 @@ impl UnixStream {
     /// that to the caller). Fails outside a runtime.
     pub fn from_std(stream: net::UnixStream) -> io::Result<UnixStream> {
         stream.set_nonblocking(true)?;
-        Ok(UnixStream {
-            io: PollEvented::new(stream)?,
-        })
+        let mut io = PollEvented::new(stream)?;
+        // A read stops after a message carrying fds, with more data queued.
+        io.set_short_read_drains(false);
+        Ok(UnixStream { io })
     }
 
     /// Deregisters the socket and returns it as a std stream, still in

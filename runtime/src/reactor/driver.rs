@@ -4,6 +4,7 @@
 //! and `turn`, which waits on the backend and wakes whoever became ready.
 
 use super::readiness::Readiness;
+use super::scheduled_io::{WaiterKey, Waiters};
 use super::ReadyEvent;
 use crate::runtime::{Shared, Stats};
 use crate::sys::{Backend, EventBuf, Interest, Ready, Selector, Trigger, NOTIFY_TOKEN};
@@ -43,10 +44,7 @@ struct ScheduledIo {
     readiness: Arc<Readiness>,
     /// What the backend currently watches (level and oneshot backends only).
     armed: Interest,
-    reader: Option<Waker>,
-    /// What the reader waits for: READABLE and/or PRIORITY (they share the slot).
-    reader_wants: Interest,
-    writer: Option<Waker>,
+    waiters: Waiters,
 }
 
 fn token(idx: usize, generation: u32) -> u64 {
@@ -92,7 +90,12 @@ impl Driver {
         let entry = io.slab.vacant_entry();
         let tok = token(entry.key(), generation);
         let armed = match self.trigger {
-            Trigger::Edge => interest,
+            // PRIORITY too: the fd is never modified after this, so a task
+            // that later waits for urgent data must already be covered, and
+            // a short stream read must be able to see that urgent data cut
+            // it short (`PollEvented::poll_stream`). Costs nothing: the
+            // kernel reports it only when urgent data is pending.
+            Trigger::Edge => interest | Interest::PRIORITY,
             Trigger::Level | Trigger::Oneshot => Interest::NONE,
         };
         self.selector.register(fd, tok, armed)?;
@@ -102,9 +105,7 @@ impl Driver {
             fd,
             readiness: readiness.clone(),
             armed,
-            reader: None,
-            reader_wants: Interest::NONE,
-            writer: None,
+            waiters: Waiters::default(),
         });
         Ok((tok, readiness))
     }
@@ -133,19 +134,71 @@ impl Driver {
         self.io.borrow().slab.len()
     }
 
+    /// Waiter-list entries over all registrations (walks them: for stats).
+    pub(crate) fn io_waiters(&self) -> usize {
+        self.io
+            .borrow()
+            .slab
+            .iter()
+            .map(|(_, s)| s.waiters.listed())
+            .sum()
+    }
+
     pub(crate) fn timers(&self) -> usize {
         self.timers.borrow().len()
     }
 
-    /// Ready if any readiness in `interest` is cached; else stores the waker,
-    /// arms the interest on level/oneshot backends, and returns `Pending`.
-    /// (`PollEvented` checks its readiness cell first and only comes here to
-    /// park.)
+    /// Ready if any readiness in `interest` is cached; else stores the waker
+    /// in the registration's slot for that direction (the `poll_*` paths:
+    /// one waker per direction), arms the interest on level/oneshot
+    /// backends, and returns `Pending`. (`PollEvented` checks its readiness
+    /// cell first and only comes here to park.)
     pub(crate) fn poll_ready(
         &self,
         tok: u64,
         interest: Interest,
         cx: &mut Context<'_>,
+    ) -> Poll<io::Result<ReadyEvent>> {
+        self.park(tok, interest, |w| w.park_slot(interest, cx.waker()))
+    }
+
+    /// As [`poll_ready`](Self::poll_ready), but parks in the registration's
+    /// waiter list under `key` (the async-fn paths: every waiter is woken).
+    /// When ready, the entry under `key` is removed.
+    pub(crate) fn poll_ready_waiter(
+        &self,
+        tok: u64,
+        interest: Interest,
+        cx: &mut Context<'_>,
+        key: &mut Option<WaiterKey>,
+    ) -> Poll<io::Result<ReadyEvent>> {
+        let res = self.park(tok, interest, |w| w.park_waiter(interest, cx.waker(), key));
+        if res.is_ready() {
+            if let Some(k) = key.take() {
+                self.remove_waiter(tok, k);
+            }
+        }
+        res
+    }
+
+    /// Drops a waiter-list entry whose future completed or was dropped.
+    pub(crate) fn remove_waiter(&self, tok: u64, key: WaiterKey) {
+        let removed = {
+            let mut io = self.io.borrow_mut();
+            let (idx, generation) = split(tok);
+            match io.slab.get_mut(idx).filter(|s| s.generation == generation) {
+                Some(s) => s.waiters.remove_waiter(key),
+                None => None,
+            }
+        };
+        drop(removed); // the waker, outside the borrow
+    }
+
+    fn park(
+        &self,
+        tok: u64,
+        interest: Interest,
+        store: impl FnOnce(&mut Waiters),
     ) -> Poll<io::Result<ReadyEvent>> {
         let mut io = self.io.borrow_mut();
         let (idx, generation) = split(tok);
@@ -156,15 +209,7 @@ impl Driver {
         if !ev.ready.is_empty() {
             return Poll::Ready(Ok(ev));
         }
-        let read_part =
-            Interest::from_bits(interest.bits() & (Interest::READABLE | Interest::PRIORITY).bits());
-        if !read_part.is_empty() {
-            store_waker(&mut s.reader, cx.waker());
-            s.reader_wants = read_part;
-        }
-        if interest.is_writable() {
-            store_waker(&mut s.writer, cx.waker());
-        }
+        store(&mut s.waiters);
         if self.trigger != Trigger::Edge {
             let want = s.armed | interest;
             if want != s.armed {
@@ -227,27 +272,7 @@ impl Driver {
 
     fn dispatch(&self, s: &mut ScheduledIo, tok: u64, ready: Ready, wakers: &mut Vec<Waker>) {
         s.readiness.add(ready);
-        let read_fired = ready.intersects(Interest::READABLE.mask() | Interest::PRIORITY.mask());
-        let write_fired = ready.intersects(Interest::WRITABLE.mask());
-        let mut unwanted = Interest::NONE;
-        if read_fired {
-            let read_kinds = Interest::READABLE | Interest::PRIORITY;
-            match s.reader.take() {
-                Some(w) if ready.intersects(s.reader_wants.mask()) => wakers.push(w),
-                // Fired for the kind the reader does not wait for.
-                Some(w) => {
-                    s.reader = Some(w);
-                    unwanted |= Interest::from_bits(read_kinds.bits() & !s.reader_wants.bits());
-                }
-                None => unwanted |= read_kinds,
-            }
-        }
-        if write_fired {
-            match s.writer.take() {
-                Some(w) => wakers.push(w),
-                None => unwanted |= Interest::WRITABLE,
-            }
-        }
+        let unwanted = s.waiters.take_ready(ready, wakers);
         let next = match self.trigger {
             Trigger::Edge => return,
             // Keep watching what someone waited for; stop reporting what
@@ -256,14 +281,7 @@ impl Driver {
             // The kernel disarmed the fd; re-arm for waiters not woken now.
             Trigger::Oneshot => {
                 s.armed = Interest::NONE;
-                let mut still = Interest::NONE;
-                if s.reader.is_some() {
-                    still |= s.reader_wants;
-                }
-                if s.writer.is_some() {
-                    still |= Interest::WRITABLE;
-                }
-                still
+                s.waiters.wanted()
             }
         };
         if next != s.armed && self.selector.reregister(s.fd, tok, next).is_ok() {
@@ -292,13 +310,6 @@ fn wake_all(wakers: &mut Vec<Waker>) {
         panic::catch_unwind(AssertUnwindSafe(|| rest.by_ref().for_each(Waker::wake)))
     {
         drop(payload);
-    }
-}
-
-fn store_waker(slot: &mut Option<Waker>, waker: &Waker) {
-    match slot {
-        Some(w) if w.will_wake(waker) => {}
-        _ => *slot = Some(waker.clone()),
     }
 }
 

@@ -5,6 +5,8 @@
 mod driver;
 mod poll_evented;
 mod readiness;
+mod scheduled_io;
+mod wait;
 
 pub(crate) use driver::Driver;
 pub use poll_evented::PollEvented;

@@ -7,6 +7,7 @@ use crate::runtime::{Shared, Stats};
 use crate::sys::Interest;
 use crate::task::coop;
 use std::fmt;
+use std::future::Future;
 use std::io::{self, Read, Write};
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd, RawFd};
 use std::sync::Arc;
@@ -26,12 +27,14 @@ use std::task::{ready, Context, Poll};
 /// and only goes through the driver's registration table to park a waker.
 pub struct PollEvented<E: AsRawFd + Into<OwnedFd>> {
     io: Option<E>,
-    token: u64,
-    readiness: Arc<Readiness>,
-    shared: Arc<Shared>,
+    pub(super) token: u64,
+    pub(super) readiness: Arc<Readiness>,
+    pub(super) shared: Arc<Shared>,
+    /// Whether a short stream read proves the receive queue empty.
+    short_read_drains: bool,
 }
 
-fn wrong_runtime() -> io::Error {
+pub(super) fn wrong_runtime() -> io::Error {
     io::Error::other(
         "mini_rt: IO resource used outside the runtime that registered it \
          (no runtime is running on this thread, or it is a different one)",
@@ -59,10 +62,23 @@ impl<E: AsRawFd + Into<OwnedFd>> PollEvented<E> {
                 token,
                 readiness,
                 shared,
+                short_read_drains: true,
             }),
             Some(Err(e)) => Err(e),
             None => Err(io::Error::other(context::NO_RUNTIME)),
         }
+    }
+
+    /// Whether a short read from [`poll_read`](Self::poll_read) (fewer
+    /// bytes than asked, not EOF) proves the receive queue empty, so that
+    /// readiness can be cleared without a read that would only return
+    /// `WouldBlock`. True by default, which is right for TCP (urgent data,
+    /// which also cuts a read short, is recognised by its PRIORITY
+    /// readiness) and pipes. Set it to false for Unix stream sockets: a
+    /// read also stops after a message that carried file descriptors
+    /// (`SCM_RIGHTS`), with more data queued behind it.
+    pub fn set_short_read_drains(&mut self, drains: bool) {
+        self.short_read_drains = drains;
     }
 
     /// The wrapped IO object.
@@ -101,7 +117,7 @@ impl<E: AsRawFd + Into<OwnedFd>> PollEvented<E> {
     /// Errors unless this thread is running the runtime that registered us:
     /// the check that makes using the readiness cell directly sound.
     #[inline]
-    fn on_its_runtime(&self) -> io::Result<()> {
+    pub(super) fn on_its_runtime(&self) -> io::Result<()> {
         if context::is_current(self.shared.id) {
             Ok(())
         } else {
@@ -136,8 +152,47 @@ impl<E: AsRawFd + Into<OwnedFd>> PollEvented<E> {
     }
 
     /// Waits until the resource is ready for `interest`.
-    pub async fn readiness(&self, interest: Interest) -> io::Result<ReadyEvent> {
-        std::future::poll_fn(|cx| self.poll_ready(cx, interest)).await
+    ///
+    /// Unlike [`poll_ready`](Self::poll_ready), which keeps one waker per
+    /// direction (only the last task polling is woken), every task awaiting
+    /// this on the same object is woken when the readiness comes; those that
+    /// then find nothing to do wait again. Dropping the future removes its
+    /// entry from the waiter list.
+    pub fn readiness(
+        &self,
+        interest: Interest,
+    ) -> impl Future<Output = io::Result<ReadyEvent>> + '_ {
+        super::wait::Readiness {
+            io: self,
+            interest,
+            key: None,
+        }
+    }
+
+    /// Waits for `interest`, then runs `f`; on `WouldBlock` clears the
+    /// readiness and waits again (tokio's `async_io`). Every task awaiting
+    /// this on one object is woken, as with [`readiness`](Self::readiness).
+    pub async fn async_io<R>(
+        &self,
+        interest: Interest,
+        mut f: impl FnMut(&E) -> io::Result<R>,
+    ) -> io::Result<R> {
+        loop {
+            let ev = self.readiness(interest).await?;
+            match f(self.get_ref()) {
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => self.clear_spurious(ev),
+                res => return res,
+            }
+        }
+    }
+
+    /// Removes a waiter-list entry (its future completed or was dropped).
+    /// Off the runtime's thread there is nothing to reach; the entry then
+    /// stays until the registration goes.
+    pub(super) fn remove_waiter(&self, key: super::scheduled_io::WaiterKey) {
+        context::with_runtime(self.shared.id, |core| {
+            core.driver.remove_waiter(self.token, key)
+        });
     }
 
     /// Forgets `ev`'s readiness unless a newer event arrived meanwhile. Does
@@ -196,7 +251,10 @@ impl<E: AsRawFd + Into<OwnedFd>> PollEvented<E> {
     /// Stream read. A short read (fewer bytes than asked, but not EOF) means
     /// the socket's receive queue is empty, so readiness is cleared without
     /// paying for a read that would only return `EAGAIN`; edge-triggered
-    /// epoll reports the next arrival. Only valid for stream sockets.
+    /// epoll reports the next arrival. Only valid for stream sockets. Not
+    /// when urgent data is pending (a TCP read stops at the urgent mark with
+    /// ordinary data behind it), nor where
+    /// [`set_short_read_drains`](Self::set_short_read_drains) turned it off.
     pub fn poll_read<'a>(&'a self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>>
     where
         &'a E: Read,
@@ -252,7 +310,12 @@ impl<E: AsRawFd + Into<OwnedFd>> PollEvented<E> {
             match op(io) {
                 Ok(n) => {
                     if n > 0 && n < len {
-                        self.readiness.clear(ev);
+                        // `interest` is a constant once inlined.
+                        if interest.is_writable() {
+                            self.readiness.clear(ev);
+                        } else if self.short_read_drains {
+                            self.readiness.clear_after_short_read(ev);
+                        }
                     }
                     return Poll::Ready(Ok(n));
                 }

@@ -54,6 +54,20 @@ impl Readiness {
     }
 }
 
+impl Readiness {
+    /// [`clear`](Self::clear) after a short stream read, unless urgent
+    /// data is pending: a TCP read stops at the urgent mark with ordinary
+    /// data still queued behind it, and edge-triggered epoll would not
+    /// report that data again.
+    #[inline]
+    pub(crate) fn clear_after_short_read(&self, ev: ReadyEvent) {
+        if Ready::from_bits(self.0.load(Relaxed) as u8).is_priority() {
+            return;
+        }
+        self.clear(ev);
+    }
+}
+
 fn pack(ready: Ready, tick: u32) -> u64 {
     (u64::from(tick) << TICK_SHIFT) | u64::from(ready.bits())
 }

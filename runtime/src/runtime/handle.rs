@@ -28,6 +28,9 @@ pub struct RuntimeStats {
     pub spurious_wakeups: u64,
     /// Live fd registrations.
     pub registrations: u64,
+    /// Futures parked in the waiter lists of IO registrations (`ready`,
+    /// `readable`, `accept`, `recv`, … awaited and not yet woken or done).
+    pub io_waiters: u64,
     /// Live timers.
     pub timers: u64,
     /// Live tasks.

@@ -1,0 +1,148 @@
+//! One registration's waiters: who to wake when its readiness changes.
+//!
+//! Two kinds, as in tokio:
+//!
+//! * **One slot per direction** (`reader`, `writer`) for the `poll_*` paths
+//!   (`AsyncRead::poll_read`, `poll_write`, `poll_read_ready`, …). A slot
+//!   holds one waker: when several tasks poll the same direction through
+//!   these paths, only the last one is woken. tokio documents the same
+//!   limit for its `poll_*` methods; the stream hot path stays one slot.
+//! * **A waiter list** for the async fns (`ready`, `readable`, `accept`,
+//!   `recv`, …): every parked future owns one entry and is woken, so any
+//!   number of tasks can wait on one socket. A future removes its entry when
+//!   it completes or is dropped, so cancelled waits leave nothing behind.
+
+use crate::sys::{Interest, Ready};
+use slab::Slab;
+use std::task::Waker;
+
+/// What a readiness event asks for: the read side covers READABLE and
+/// PRIORITY (both are read-side conditions), the write side WRITABLE.
+const READ_KINDS: Interest = Interest::READABLE.add(Interest::PRIORITY);
+
+#[derive(Default)]
+pub(super) struct Waiters {
+    reader: Option<Waker>,
+    /// What the reader slot waits for: READABLE and/or PRIORITY.
+    reader_wants: Interest,
+    writer: Option<Waker>,
+    /// Parked async-fn futures. An entry with no waker was woken and has
+    /// not been polled since; it still belongs to its future.
+    list: Slab<Waiter>,
+}
+
+struct Waiter {
+    interest: Interest,
+    waker: Option<Waker>,
+}
+
+/// A parked future's entry in a registration's waiter list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct WaiterKey(usize);
+
+impl Waiters {
+    /// Stores `waker` in the slot(s) for `interest` (the `poll_*` paths).
+    pub(super) fn park_slot(&mut self, interest: Interest, waker: &Waker) {
+        let read_part = Interest::from_bits(interest.bits() & READ_KINDS.bits());
+        if !read_part.is_empty() {
+            store_waker(&mut self.reader, waker);
+            self.reader_wants = read_part;
+        }
+        if interest.is_writable() {
+            store_waker(&mut self.writer, waker);
+        }
+    }
+
+    /// Stores `waker` in the future's list entry, adding one if it has none.
+    pub(super) fn park_waiter(
+        &mut self,
+        interest: Interest,
+        waker: &Waker,
+        key: &mut Option<WaiterKey>,
+    ) {
+        if let Some(w) = key.and_then(|WaiterKey(k)| self.list.get_mut(k)) {
+            w.interest = interest;
+            match &w.waker {
+                Some(old) if old.will_wake(waker) => {}
+                _ => w.waker = Some(waker.clone()),
+            }
+            return;
+        }
+        let k = self.list.insert(Waiter {
+            interest,
+            waker: Some(waker.clone()),
+        });
+        *key = Some(WaiterKey(k));
+    }
+
+    /// Removes a future's entry (it completed or was dropped).
+    pub(super) fn remove_waiter(&mut self, key: WaiterKey) -> Option<Waker> {
+        self.list.try_remove(key.0).and_then(|w| w.waker)
+    }
+
+    /// The interests someone waits for now.
+    pub(super) fn wanted(&self) -> Interest {
+        let mut want = Interest::NONE;
+        if self.reader.is_some() {
+            want |= self.reader_wants;
+        }
+        if self.writer.is_some() {
+            want |= Interest::WRITABLE;
+        }
+        for (_, w) in &self.list {
+            if w.waker.is_some() {
+                want |= w.interest;
+            }
+        }
+        want
+    }
+
+    /// Moves the wakers of everyone waiting for what `ready` reports into
+    /// `wakers`. Returns the read/write kinds that fired with nobody
+    /// waiting for them (level backends stop watching those).
+    pub(super) fn take_ready(&mut self, ready: Ready, wakers: &mut Vec<Waker>) -> Interest {
+        let read_fired = ready.intersects(READ_KINDS.mask());
+        let write_fired = ready.intersects(Interest::WRITABLE.mask());
+        let mut waited = Interest::NONE;
+        if read_fired && self.reader.is_some() {
+            waited |= self.reader_wants;
+            if ready.intersects(self.reader_wants.mask()) {
+                wakers.extend(self.reader.take());
+            }
+        }
+        if write_fired && self.writer.is_some() {
+            waited |= Interest::WRITABLE;
+            wakers.extend(self.writer.take());
+        }
+        if !self.list.is_empty() {
+            for (_, w) in &mut self.list {
+                if w.waker.is_some() {
+                    waited |= w.interest;
+                    if ready.intersects(w.interest.mask()) {
+                        wakers.extend(w.waker.take());
+                    }
+                }
+            }
+        }
+        let mut fired = Interest::NONE;
+        if read_fired {
+            fired |= READ_KINDS;
+        }
+        if write_fired {
+            fired |= Interest::WRITABLE;
+        }
+        Interest::from_bits(fired.bits() & !waited.bits())
+    }
+
+    /// The number of list entries.
+    pub(super) fn listed(&self) -> usize {
+        self.list.len()
+    }
+}
+
+fn store_waker(slot: &mut Option<Waker>, waker: &Waker) {
+    match slot {
+        Some(w) if w.will_wake(waker) => {}
+        _ => *slot = Some(waker.clone()),
+    }
+}
