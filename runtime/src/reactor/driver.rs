@@ -272,14 +272,19 @@ impl Driver {
 
     fn dispatch(&self, s: &mut ScheduledIo, tok: u64, ready: Ready, wakers: &mut Vec<Waker>) {
         s.readiness.add(ready);
-        let unwanted = s.waiters.take_ready(ready, wakers);
         let next = match self.trigger {
-            Trigger::Edge => return,
+            Trigger::Edge => return s.waiters.wake(ready, wakers),
             // Keep watching what someone waited for; stop reporting what
             // nobody wants, or an always-writable socket would spin the loop.
-            Trigger::Level => Interest::from_bits(s.armed.bits() & !unwanted.bits()),
+            Trigger::Level => {
+                let wanted = s.waiters.wanted();
+                s.waiters.wake(ready, wakers);
+                let unwanted = Waiters::unwanted(ready, wanted);
+                Interest::from_bits(s.armed.bits() & !unwanted.bits())
+            }
             // The kernel disarmed the fd; re-arm for waiters not woken now.
             Trigger::Oneshot => {
+                s.waiters.wake(ready, wakers);
                 s.armed = Interest::NONE;
                 s.waiters.wanted()
             }

@@ -44,27 +44,30 @@ impl Readiness {
     /// stay: they are final.
     #[inline]
     pub(crate) fn clear(&self, ev: ReadyEvent) {
-        let old = self.0.load(Relaxed);
-        if (old >> TICK_SHIFT) as u32 != ev.tick {
-            return;
-        }
-        let keep = Ready::READ_CLOSED | Ready::WRITE_CLOSED;
-        let bits = Ready::from_bits(old as u8) - (ev.ready - keep);
-        self.0.store(pack(bits, ev.tick), Relaxed);
+        self.clear_unless(ev, Ready::EMPTY);
     }
-}
 
-impl Readiness {
     /// [`clear`](Self::clear) after a short stream read, unless urgent
     /// data is pending: a TCP read stops at the urgent mark with ordinary
     /// data still queued behind it, and edge-triggered epoll would not
     /// report that data again.
     #[inline]
     pub(crate) fn clear_after_short_read(&self, ev: ReadyEvent) {
-        if Ready::from_bits(self.0.load(Relaxed) as u8).is_priority() {
+        self.clear_unless(ev, Ready::PRIORITY);
+    }
+
+    /// Clears `ev` unless a newer event arrived or any of `pending` is
+    /// cached.
+    #[inline]
+    fn clear_unless(&self, ev: ReadyEvent, pending: Ready) {
+        let old = self.0.load(Relaxed);
+        if (old >> TICK_SHIFT) as u32 != ev.tick || Ready::from_bits(old as u8).intersects(pending)
+        {
             return;
         }
-        self.clear(ev);
+        let keep = Ready::READ_CLOSED | Ready::WRITE_CLOSED;
+        let bits = Ready::from_bits(old as u8) - (ev.ready - keep);
+        self.0.store(pack(bits, ev.tick), Relaxed);
     }
 }
 

@@ -98,40 +98,41 @@ impl Waiters {
     }
 
     /// Moves the wakers of everyone waiting for what `ready` reports into
-    /// `wakers`. Returns the read/write kinds that fired with nobody
-    /// waiting for them (level backends stop watching those).
-    pub(super) fn take_ready(&mut self, ready: Ready, wakers: &mut Vec<Waker>) -> Interest {
-        let read_fired = ready.intersects(READ_KINDS.mask());
-        let write_fired = ready.intersects(Interest::WRITABLE.mask());
-        let mut waited = Interest::NONE;
-        if read_fired && self.reader.is_some() {
-            waited |= self.reader_wants;
-            if ready.intersects(self.reader_wants.mask()) {
-                wakers.extend(self.reader.take());
-            }
+    /// `wakers`. The hot path of every event: two slot checks, and the
+    /// list only when someone is in it.
+    #[inline]
+    pub(super) fn wake(&mut self, ready: Ready, wakers: &mut Vec<Waker>) {
+        if self.reader.is_some() && ready.intersects(self.reader_wants.mask()) {
+            wakers.extend(self.reader.take());
         }
-        if write_fired && self.writer.is_some() {
-            waited |= Interest::WRITABLE;
+        if self.writer.is_some() && ready.intersects(Interest::WRITABLE.mask()) {
             wakers.extend(self.writer.take());
         }
         if !self.list.is_empty() {
-            for (_, w) in &mut self.list {
-                if w.waker.is_some() {
-                    waited |= w.interest;
-                    if ready.intersects(w.interest.mask()) {
-                        wakers.extend(w.waker.take());
-                    }
-                }
+            self.wake_list(ready, wakers);
+        }
+    }
+
+    fn wake_list(&mut self, ready: Ready, wakers: &mut Vec<Waker>) {
+        for (_, w) in &mut self.list {
+            if w.waker.is_some() && ready.intersects(w.interest.mask()) {
+                wakers.extend(w.waker.take());
             }
         }
+    }
+
+    /// The read/write kinds that `ready` reports with nobody in `wanted`
+    /// (what was waited for before the wake) waiting for them: level
+    /// backends stop watching those.
+    pub(super) fn unwanted(ready: Ready, wanted: Interest) -> Interest {
         let mut fired = Interest::NONE;
-        if read_fired {
+        if ready.intersects(READ_KINDS.mask()) {
             fired |= READ_KINDS;
         }
-        if write_fired {
+        if ready.intersects(Interest::WRITABLE.mask()) {
             fired |= Interest::WRITABLE;
         }
-        Interest::from_bits(fired.bits() & !waited.bits())
+        Interest::from_bits(fired.bits() & !wanted.bits())
     }
 
     /// The number of list entries.
