@@ -214,7 +214,15 @@ fn nested_block_on_panics_with_a_clear_message() {
 #[test]
 fn runtime_with_local_tasks_refuses_another_thread() {
     let rt = rt();
-    let _h = rt.spawn(async { sleep(Duration::from_secs(3600)).await });
+    // A task spawned inside `block_on` (possibly !Send) pins the loop to
+    // this thread; `Runtime::spawn` takes `Send` futures and does not.
+    rt.block_on(async {
+        let local = std::rc::Rc::new(());
+        mini_rt::spawn(async move {
+            sleep(Duration::from_secs(3600)).await;
+            drop(local);
+        });
+    });
     let res = std::thread::spawn(move || {
         let res = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| rt.block_on(async {})));
         (res.is_err(), rt)

@@ -1,36 +1,72 @@
 //! `Builder`: configures and builds a [`Runtime`].
 
 use super::core::Core;
-use super::{Backend, Runtime, Shared};
+use super::handle::{Flavor, Inner};
+use super::workers::Workers;
+use super::{Backend, Handle, Runtime, Shared};
 use crate::reactor::Driver;
 use crate::sys::Notifier;
 use std::io;
 use std::sync::Arc;
 
-/// Builds a [`Runtime`] (tokio's `runtime::Builder`, current-thread flavour only).
+/// Builds a [`Runtime`] (tokio's `runtime::Builder`): current-thread, or
+/// multi-thread with one loop per worker thread.
 ///
 /// ```no_run
 /// let rt = mini_rt_runtime::runtime::Builder::new_current_thread()
 ///     .enable_all()
 ///     .backend(mini_rt_runtime::runtime::Backend::Poll)
 ///     .build()?;
+/// let mt = mini_rt_runtime::runtime::Builder::new_multi_thread()
+///     .worker_threads(4)
+///     .enable_all()
+///     .build()?;
 /// # Ok::<(), std::io::Error>(())
 /// ```
 #[derive(Debug, Clone)]
 pub struct Builder {
+    flavor: Flavor,
+    worker_threads: Option<usize>,
     backend: Option<Backend>,
     event_interval: u32,
     max_blocking_threads: usize,
 }
 
 impl Builder {
-    /// A builder for the single-threaded runtime (the only flavour mini_rt has).
+    /// A builder for a single-threaded runtime: one loop, driven by the
+    /// thread that calls `block_on`.
     pub fn new_current_thread() -> Builder {
+        Builder::with_flavor(Flavor::CurrentThread)
+    }
+
+    /// A builder for a multi-thread runtime: [`worker_threads`] workers,
+    /// each a complete current-thread loop on its own thread (own backend
+    /// instance, timers and run queue), with no work stealing. See the
+    /// [module docs](super).
+    ///
+    /// [`worker_threads`]: Builder::worker_threads
+    pub fn new_multi_thread() -> Builder {
+        Builder::with_flavor(Flavor::MultiThread)
+    }
+
+    fn with_flavor(flavor: Flavor) -> Builder {
         Builder {
+            flavor,
+            worker_threads: None,
             backend: None,
             event_interval: 61,
             max_blocking_threads: 64,
         }
+    }
+
+    /// How many workers a multi-thread runtime starts (default: the number
+    /// of CPUs, `std::thread::available_parallelism`). Ignored by a
+    /// current-thread runtime, as in tokio. Panics if `n` is 0.
+    #[track_caller]
+    pub fn worker_threads(&mut self, n: usize) -> &mut Self {
+        assert!(n > 0, "Worker threads cannot be set to 0");
+        self.worker_threads = Some(n);
+        self
     }
 
     /// Accepted for tokio compatibility: IO and timers are always enabled.
@@ -48,8 +84,9 @@ impl Builder {
         self
     }
 
-    /// Chooses the readiness multiplexer. Without this call the
-    /// `MINI_RT_BACKEND` environment variable decides, else `EpollEdge`.
+    /// Chooses the readiness multiplexer (every loop gets its own instance).
+    /// Without this call the `MINI_RT_BACKEND` environment variable decides,
+    /// else `EpollEdge`.
     pub fn backend(&mut self, backend: Backend) -> &mut Self {
         self.backend = Some(backend);
         self
@@ -62,23 +99,71 @@ impl Builder {
         self
     }
 
-    /// The most threads `spawn_blocking` may start (default 64).
+    /// The most threads `spawn_blocking` may start (default 64); one pool
+    /// serves every worker.
     pub fn max_blocking_threads(&mut self, n: usize) -> &mut Self {
         self.max_blocking_threads = n.max(1);
         self
     }
 
-    /// Builds the runtime. Fails if the backend cannot be created, or if
-    /// `MINI_RT_BACKEND` names no backend (the error lists the valid names).
+    /// Builds the runtime (and starts the workers of a multi-thread one).
+    /// Fails if a backend instance or a worker thread cannot be created, or
+    /// if `MINI_RT_BACKEND` names no backend (the error lists the valid names).
     pub fn build(&mut self) -> io::Result<Runtime> {
         let backend = match self.backend {
             Some(b) => b,
             None => Backend::from_env()?.unwrap_or_default(),
         };
-        let notifier = Notifier::new()?;
-        let driver = Driver::new(backend, notifier.fd())?;
-        let shared = Arc::new(Shared::new(backend, notifier, self.max_blocking_threads));
-        let core = Core::new(shared.clone(), driver, self.event_interval);
-        Ok(Runtime::from_parts(shared, Box::new(core)))
+        let (main, main_driver) = new_loop(backend)?;
+        let mut workers = Vec::new();
+        if self.flavor == Flavor::MultiThread {
+            let n = self
+                .worker_threads
+                .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+            for _ in 0..n {
+                workers.push(new_loop(backend)?);
+            }
+        }
+        let shareds = workers.iter().map(|(s, _)| s.clone()).collect();
+        let inner = Inner::new(
+            self.flavor,
+            main.clone(),
+            shareds,
+            self.max_blocking_threads,
+        );
+        let handle = Handle {
+            inner: Arc::new(inner),
+        };
+        let core = Core::new(
+            main.clone(),
+            handle.clone(),
+            main_driver,
+            self.event_interval,
+        );
+        *main.idle.lock() = Some(Box::new(core));
+        let mut rt = Runtime::from_parts(handle.clone());
+        if !workers.is_empty() {
+            let cores = workers
+                .into_iter()
+                .map(|(shared, driver)| {
+                    Box::new(Core::new(
+                        shared,
+                        handle.clone(),
+                        driver,
+                        self.event_interval,
+                    ))
+                })
+                .collect();
+            // On an error, dropping `rt` shuts `block_on`'s loop down.
+            rt.set_workers(Workers::start(cores)?);
+        }
+        Ok(rt)
     }
+}
+
+/// One loop's shared half and driver, on their own backend instance.
+fn new_loop(backend: Backend) -> io::Result<(Arc<Shared>, Driver)> {
+    let notifier = Notifier::new()?;
+    let driver = Driver::new(backend, notifier.fd())?;
+    Ok((Arc::new(Shared::new(backend, notifier)), driver))
 }

@@ -1,7 +1,8 @@
-//! The runtime thread's half: the run queue, the reactor/timer driver, and
-//! the scheduler loop that `block_on` runs.
+//! One scheduler loop's thread-side half: the run queue, the reactor/timer
+//! driver, and the loop that `block_on` runs (and every worker of a
+//! multi-thread runtime runs until it is stopped).
 
-use super::{RuntimeStats, Shared};
+use super::{Handle, RuntimeStats, Shared};
 use crate::reactor::Driver;
 use crate::task::{coop, LocalTasks};
 use std::cell::Cell;
@@ -14,6 +15,8 @@ use std::time::Duration;
 
 pub(crate) struct Core {
     pub(crate) shared: Arc<Shared>,
+    /// The runtime this loop belongs to (what `Handle::current` returns).
+    pub(crate) handle: Handle,
     pub(crate) tasks: LocalTasks,
     pub(crate) driver: Driver,
     pub(crate) stats: Stats,
@@ -29,6 +32,7 @@ pub(crate) struct Stats {
     pub(crate) events: Cell<u64>,
     pub(crate) wakeups: Cell<u64>,
     pub(crate) spurious: Cell<u64>,
+    pub(crate) moved_out: Cell<u64>,
 }
 
 impl Stats {
@@ -57,10 +61,16 @@ impl Wake for MainWaker {
 }
 
 impl Core {
-    pub(crate) fn new(shared: Arc<Shared>, driver: Driver, event_interval: u32) -> Core {
+    pub(crate) fn new(
+        shared: Arc<Shared>,
+        handle: Handle,
+        driver: Driver,
+        event_interval: u32,
+    ) -> Core {
         Core {
+            tasks: LocalTasks::new(shared.clone()),
             shared,
-            tasks: LocalTasks::new(),
+            handle,
             driver,
             stats: Stats::default(),
             event_interval: event_interval.max(1),
@@ -170,6 +180,7 @@ impl Core {
             io_waiters: self.driver.io_waiters() as u64,
             timers: self.driver.timers() as u64,
             tasks: self.tasks.owned_len() as u64,
+            io_moved_out: self.stats.moved_out.get(),
         }
     }
 

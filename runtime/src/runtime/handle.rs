@@ -1,40 +1,89 @@
-//! `Handle`: a cloneable, `Send` reference to a runtime.
+//! `Handle`: a cloneable, `Send` reference to a runtime, and what the
+//! runtime's loops share: the loops themselves, placement and the blocking
+//! pool.
 
 use super::{Backend, Shared};
 use crate::context;
+use crate::task::blocking::Pool;
 use crate::task::{self, JoinHandle};
 use std::fmt;
 use std::future::Future;
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::sync::Arc;
+
+pub use super::stats::RuntimeStats;
 
 /// A handle to a runtime, usable from any thread (tokio's `runtime::Handle`).
 #[derive(Clone)]
 pub struct Handle {
-    pub(crate) shared: Arc<Shared>,
+    pub(crate) inner: Arc<Inner>,
 }
 
-/// Counters describing what a runtime has done: the cost of its backend.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct RuntimeStats {
-    /// Task polls.
-    pub polls: u64,
-    /// Times the driver waited on the backend (blocking or not).
-    pub parks: u64,
-    /// IO readiness events received from the backend.
-    pub events: u64,
-    /// Wakers woken by IO events and timers.
-    pub wakeups: u64,
-    /// Wakeups whose operation then returned `WouldBlock`.
-    pub spurious_wakeups: u64,
-    /// Live fd registrations.
-    pub registrations: u64,
-    /// Futures parked in the waiter lists of IO registrations (`ready`,
-    /// `readable`, `accept`, `recv`, … awaited and not yet woken or done).
-    pub io_waiters: u64,
-    /// Live timers.
-    pub timers: u64,
-    /// Live tasks.
-    pub tasks: u64,
+/// Which kind of runtime a [`Handle`] refers to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Flavor {
+    CurrentThread,
+    MultiThread,
+}
+
+/// The runtime-wide part every loop's core and every handle reach.
+pub(crate) struct Inner {
+    pub(crate) flavor: Flavor,
+    pub(crate) backend: Backend,
+    /// The loop `block_on` drives (a current-thread runtime's only loop).
+    pub(crate) main: Arc<Shared>,
+    /// A multi-thread runtime's workers (empty for a current-thread one).
+    pub(crate) workers: Box<[Arc<Shared>]>,
+    /// One `spawn_blocking` pool for every loop of the runtime.
+    pub(crate) blocking: Pool,
+    /// Where placement starts its scan: ties go round-robin.
+    next: AtomicUsize,
+}
+
+impl Inner {
+    pub(crate) fn new(
+        flavor: Flavor,
+        main: Arc<Shared>,
+        workers: Vec<Arc<Shared>>,
+        max_blocking: usize,
+    ) -> Inner {
+        Inner {
+            flavor,
+            backend: main.backend,
+            main,
+            workers: workers.into_boxed_slice(),
+            blocking: Pool::new(max_blocking),
+            next: AtomicUsize::new(0),
+        }
+    }
+
+    /// The worker a `Send` task spawned through the handle goes to: the least
+    /// loaded one (tasks it owns plus tasks queued for it), ties broken
+    /// round-robin. Tasks never move once placed (no work stealing), so a
+    /// placement mistake lasts as long as the task: round-robin alone would
+    /// pile every long-lived task onto one worker whenever long- and
+    /// short-lived spawns alternate; counting live tasks evens that out for
+    /// the price of reading one counter pair per worker.
+    pub(crate) fn pick_worker(&self) -> &Arc<Shared> {
+        let n = self.workers.len();
+        let start = self.next.fetch_add(1, Relaxed) % n;
+        let mut best = start;
+        let mut best_load = self.workers[start].load();
+        for i in 1..n {
+            let w = (start + i) % n;
+            let load = self.workers[w].load();
+            if load < best_load {
+                best = w;
+                best_load = load;
+            }
+        }
+        &self.workers[best]
+    }
+
+    /// Every loop of the runtime: `block_on`'s first, then the workers.
+    pub(crate) fn loops(&self) -> impl Iterator<Item = &Arc<Shared>> {
+        std::iter::once(&self.main).chain(self.workers.iter())
+    }
 }
 
 /// Returned by [`Handle::try_current`] outside a runtime.
@@ -50,7 +99,8 @@ impl fmt::Display for TryCurrentError {
 impl std::error::Error for TryCurrentError {}
 
 impl Handle {
-    /// The handle of the runtime running on this thread. Panics outside one.
+    /// The handle of the runtime running on this thread (in `block_on`, or a
+    /// worker of a multi-thread runtime). Panics outside one.
     #[track_caller]
     pub fn current() -> Handle {
         Handle::try_current().unwrap_or_else(|e| panic!("{e}"))
@@ -58,32 +108,76 @@ impl Handle {
 
     /// The handle of the runtime running on this thread, if any.
     pub fn try_current() -> Result<Handle, TryCurrentError> {
-        context::with_core(|core| Handle {
-            shared: core.shared.clone(),
-        })
-        .ok_or(TryCurrentError(()))
+        context::with_core(|core| core.handle.clone()).ok_or(TryCurrentError(()))
     }
 
-    /// Spawns a `Send` future onto the runtime from any thread. From another
-    /// thread it is queued remotely and the runtime is woken; if the runtime
-    /// was dropped, the task is cancelled at once (its handle yields a
-    /// cancelled `JoinError`).
+    /// Spawns a `Send` future onto the runtime from any thread.
+    ///
+    /// On a multi-thread runtime the task goes to the least loaded worker
+    /// (see the [module docs](super)) and stays there; on a current-thread
+    /// runtime it goes to the runtime's loop. Queued from another thread, it
+    /// wakes the loop; if the runtime was dropped, the task is cancelled at
+    /// once (its handle yields a cancelled `JoinError`).
     pub fn spawn<F>(&self, future: F) -> JoinHandle<F::Output>
     where
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
+        let target = match self.inner.flavor {
+            Flavor::CurrentThread => &self.inner.main,
+            Flavor::MultiThread => self.inner.pick_worker(),
+        };
+        spawn_to(target, future)
+    }
+
+    /// Spawns on the loop running on this thread if it belongs to this
+    /// runtime (a task that only waits for something, such as a blocking
+    /// job, costs no cross-thread hop there), else as [`spawn`](Self::spawn).
+    pub(crate) fn spawn_here<F>(&self, future: F) -> JoinHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
         let mut future = Some(future);
-        let local = context::with_runtime(self.shared.id, |core| {
-            task::spawn_on(core, future.take().expect("taken once"), false)
-        });
-        match local {
+        let here = context::with_core(|core| {
+            Arc::ptr_eq(&core.handle.inner, &self.inner)
+                .then(|| task::spawn_on(core, future.take().expect("taken once"), false))
+        })
+        .flatten();
+        match here {
             Some(handle) => handle,
-            None => task::spawn_remote(&self.shared, future.take().expect("taken once")),
+            None => self.spawn(future.take().expect("taken once")),
         }
     }
 
-    /// Runs `f` on the runtime's blocking pool, from any thread.
+    /// Runs `factory` once on every worker (once on a current-thread
+    /// runtime's loop) and spawns the future it returns there, with
+    /// [`spawn`](crate::task::spawn)'s rules: the future need not be `Send`
+    /// and stays on that worker. For one server loop per worker, each with
+    /// its own `SO_REUSEPORT` listener, say. Returns the join handles in
+    /// worker order; aborting one aborts that worker's task.
+    pub fn spawn_on_each_worker<F, Fut>(&self, factory: F) -> Vec<JoinHandle<Fut::Output>>
+    where
+        F: Fn() -> Fut + Send + Sync + 'static,
+        Fut: Future + 'static,
+        Fut::Output: Send + 'static,
+    {
+        let factory = Arc::new(factory);
+        let targets: Vec<&Arc<Shared>> = match self.inner.flavor {
+            Flavor::CurrentThread => vec![&self.inner.main],
+            Flavor::MultiThread => self.inner.workers.iter().collect(),
+        };
+        targets
+            .into_iter()
+            .map(|target| {
+                let factory = factory.clone();
+                spawn_to(target, task::run_spawned_here(move || factory()))
+            })
+            .collect()
+    }
+
+    /// Runs `f` on the runtime's blocking pool (one pool for all workers),
+    /// from any thread.
     pub fn spawn_blocking<F, R>(&self, f: F) -> JoinHandle<R>
     where
         F: FnOnce() -> R + Send + 'static,
@@ -92,23 +186,63 @@ impl Handle {
         task::blocking::spawn_blocking_on(self, f)
     }
 
-    /// The readiness multiplexer the runtime uses.
+    /// The readiness multiplexer the runtime uses (every worker has its own
+    /// instance of it).
     pub fn backend(&self) -> Backend {
-        self.shared.backend
+        self.inner.backend
     }
 
-    /// The runtime's counters: live when called on the runtime's thread, else
-    /// as of the last time the runtime parked.
+    /// The runtime's counters, summed over its loops (`block_on`'s and every
+    /// worker's): live for the loop running on the calling thread, else as of
+    /// the last time that loop parked.
     pub fn stats(&self) -> RuntimeStats {
-        context::with_runtime(self.shared.id, |core| core.snapshot_stats())
-            .unwrap_or_else(|| *self.shared.stats.lock())
+        let mut sum = RuntimeStats::default();
+        for shared in self.inner.loops() {
+            sum.add(&loop_stats(shared));
+        }
+        sum
+    }
+
+    /// The counters of each worker, in worker order (as [`stats`](Self::stats)
+    /// reads them). A current-thread runtime has one entry: its loop. The
+    /// multi-thread runtime's `block_on` loop is not a worker: it counts only
+    /// in `stats`.
+    pub fn worker_stats(&self) -> Vec<RuntimeStats> {
+        match self.inner.flavor {
+            Flavor::CurrentThread => vec![loop_stats(&self.inner.main)],
+            Flavor::MultiThread => self.inner.workers.iter().map(loop_stats).collect(),
+        }
+    }
+}
+
+/// One loop's counters: live on its own thread, else as last published.
+fn loop_stats(shared: &Arc<Shared>) -> RuntimeStats {
+    context::with_runtime(shared.id, |core| core.snapshot_stats())
+        .unwrap_or_else(|| *shared.stats.lock())
+}
+
+/// Spawns onto the loop `target`: locally when it runs on this thread.
+fn spawn_to<F>(target: &Arc<Shared>, future: F) -> JoinHandle<F::Output>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    let mut future = Some(future);
+    let local = context::with_runtime(target.id, |core| {
+        task::spawn_on(core, future.take().expect("taken once"), false)
+    });
+    match local {
+        Some(handle) => handle,
+        None => task::spawn_remote(target, future.take().expect("taken once")),
     }
 }
 
 impl fmt::Debug for Handle {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Handle")
-            .field("backend", &self.shared.backend)
+            .field("flavor", &self.inner.flavor)
+            .field("backend", &self.inner.backend)
+            .field("workers", &self.inner.workers.len())
             .finish()
     }
 }

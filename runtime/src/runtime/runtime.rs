@@ -1,31 +1,42 @@
-//! `Runtime`: owns the core and drives it in `block_on`.
+//! `Runtime`: owns the loops, drives `block_on`'s, and shuts everything down.
 
 use super::core::Core;
-use super::{Backend, Builder, Handle, Shared};
+use super::workers::Workers;
+use super::{Backend, Builder, Handle};
 use crate::context;
-use crate::task::{self, JoinHandle};
+use crate::task::JoinHandle;
 use parking_lot::Mutex;
 use std::future::Future;
 use std::io;
 use std::pin::pin;
-use std::sync::Arc;
 use std::time::Duration;
 
-/// A single-threaded async runtime (tokio's current-thread `Runtime`).
+/// How long dropping a multi-thread runtime waits for its workers to finish
+/// shutting down before it leaves them detached.
+const WORKER_SHUTDOWN_BOUND: Duration = Duration::from_secs(5);
+
+/// An async runtime: current-thread (tokio's current-thread `Runtime`) or
+/// multi-thread (thread-per-core workers, see the [module docs](super)).
 ///
 /// `Runtime` is `Send` and `Sync`: it may be built on one thread and driven
-/// on another. Only one thread can be inside `block_on` at a time, and once it
-/// holds tasks spawned with [`spawn`](crate::task::spawn) (which may be
-/// `!Send`), only that thread may drive it; other threads get a clear panic.
-/// Dropping the runtime drops every task on the current thread and releases
-/// every fd the runtime holds (its backend and eventfd included); it never
-/// waits for `spawn_blocking` threads.
+/// on another. Only one thread can be inside `block_on` at a time, and once
+/// `block_on`'s loop holds tasks spawned with [`spawn`](crate::task::spawn)
+/// (which may be `!Send`), only that thread may drive it; other threads get
+/// a clear panic.
+///
+/// Dropping the runtime stops every worker, drops every task on the thread
+/// that ran it (`block_on`'s tasks on the dropping thread) and releases
+/// every fd the runtime holds (its backends and eventfds included). It waits
+/// at most 5 s for the workers to finish (see
+/// [`shutdown_timeout`](Self::shutdown_timeout)) and never for
+/// `spawn_blocking` threads.
 pub struct Runtime {
     handle: Handle,
-    core: Mutex<Option<Box<Core>>>,
+    /// A multi-thread runtime's worker threads.
+    workers: Option<Workers>,
 }
 
-/// Puts the core back into the runtime when `block_on` returns or unwinds.
+/// Puts the core back into its idle slot when `block_on` returns or unwinds.
 struct Enter<'a> {
     slot: &'a Mutex<Option<Box<Core>>>,
 }
@@ -39,26 +50,39 @@ impl Drop for Enter<'_> {
 }
 
 impl Runtime {
-    pub(crate) fn from_parts(shared: Arc<Shared>, core: Box<Core>) -> Runtime {
+    pub(crate) fn from_parts(handle: Handle) -> Runtime {
         Runtime {
-            handle: Handle { shared },
-            core: Mutex::new(Some(core)),
+            handle,
+            workers: None,
         }
     }
 
-    /// A runtime with default settings (`Builder::new_current_thread().enable_all().build()`).
+    pub(crate) fn set_workers(&mut self, workers: Workers) {
+        self.workers = Some(workers);
+    }
+
+    /// A current-thread runtime with default settings
+    /// (`Builder::new_current_thread().enable_all().build()`); unlike
+    /// tokio's, not a multi-thread one.
     pub fn new() -> io::Result<Runtime> {
         Builder::new_current_thread().enable_all().build()
     }
 
-    /// Runs `future` to completion on this thread, running spawned tasks,
-    /// IO and timers meanwhile.
+    /// Runs `future` to completion on this thread, running the tasks of its
+    /// loop, IO and timers meanwhile.
+    ///
+    /// On a multi-thread runtime too, `future` runs on the calling thread,
+    /// in a loop of its own beside the workers: IO objects and timers used
+    /// directly in `future` are served by that loop, and tasks it spawns with
+    /// [`spawn`](crate::task::spawn) stay on it (they run while some thread
+    /// is in `block_on`). [`Runtime::spawn`] and [`Handle::spawn`] place
+    /// tasks on the workers.
     ///
     /// The first call on a thread lowers that thread's kernel timer slack to
     /// 1 µs (`PR_SET_TIMERSLACK`), so sub-millisecond sleeps are precise.
     ///
     /// Panics if called from inside a runtime (nested `block_on`: the outer
-    /// runtime would stall), or while another thread is inside `block_on`.
+    /// loop would stall), or while another thread is inside `block_on`.
     #[track_caller]
     pub fn block_on<F: Future>(&self, future: F) -> F::Output {
         if context::is_entered() {
@@ -68,19 +92,20 @@ impl Runtime {
                  being used to drive asynchronous tasks."
             );
         }
+        let shared = &self.handle.inner.main;
         let core = {
-            let mut slot = self.core.lock();
+            let mut slot = shared.idle.lock();
             match slot.as_ref() {
                 Some(core) => core.tasks.check_thread(),
                 None => panic!(
                     "mini_rt: this runtime is already running `block_on` on another thread; \
-                     a current-thread runtime is driven by one thread at a time"
+                     its `block_on` loop is driven by one thread at a time"
                 ),
             }
             slot.take().expect("checked above")
         };
         crate::sys::thread::tighten_timer_slack();
-        let _enter = Enter { slot: &self.core };
+        let _enter = Enter { slot: &shared.idle };
         if context::enter(core).is_err() {
             unreachable!("the context was checked to be free");
         }
@@ -88,28 +113,18 @@ impl Runtime {
         context::with_core(|core| core.block_on(future.as_mut())).expect("entered above")
     }
 
-    /// Spawns `future` (which need not be `Send`) onto this runtime. It runs
-    /// when the runtime is driven by `block_on`.
+    /// Spawns a `Send` future onto the runtime, as [`Handle::spawn`]: on a
+    /// multi-thread runtime, to the least loaded worker; on a current-thread
+    /// one, to its loop, where it runs while `block_on` does. (As tokio's,
+    /// this needs `Send`; a `!Send` future is spawned from inside the runtime
+    /// with [`spawn`](crate::task::spawn).)
     #[track_caller]
     pub fn spawn<F>(&self, future: F) -> JoinHandle<F::Output>
     where
-        F: Future + 'static,
-        F::Output: 'static,
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
     {
-        let id = self.handle.shared.id;
-        let mut future = Some(future);
-        let spawned = context::with_runtime(id, |core| {
-            task::spawn_on(core, future.take().expect("taken once"), true)
-        });
-        if let Some(handle) = spawned {
-            return handle;
-        }
-        let slot = self.core.lock();
-        let core = slot.as_ref().unwrap_or_else(|| {
-            panic!("mini_rt: cannot spawn onto a runtime that another thread is driving; use Handle::spawn with a Send future")
-        });
-        core.tasks.check_thread();
-        task::spawn_on(core, future.take().expect("taken once"), true)
+        self.handle.spawn(future)
     }
 
     /// Runs `f` on the runtime's blocking thread pool.
@@ -136,19 +151,33 @@ impl Runtime {
         drop(self);
     }
 
-    /// Drops the runtime; mini_rt never waits for blocking threads, so the
-    /// timeout is only accepted for tokio compatibility.
-    pub fn shutdown_timeout(self, _timeout: Duration) {
-        drop(self);
+    /// Shuts the runtime down as dropping it does, but waits at most
+    /// `timeout` (instead of 5 s) for the workers of a multi-thread runtime
+    /// to finish; blocking threads are never waited for.
+    pub fn shutdown_timeout(mut self, timeout: Duration) {
+        self.shutdown(timeout);
     }
-}
 
-impl Drop for Runtime {
-    fn drop(&mut self) {
-        let Some(core) = self.core.get_mut().take() else {
+    /// Stops the workers, shuts `block_on`'s loop down here, then joins the
+    /// workers (each shuts its own loop down on its thread meanwhile).
+    fn shutdown(&mut self, bound: Duration) {
+        let workers = self.workers.take();
+        if let Some(w) = &workers {
+            w.stop();
+        }
+        self.shutdown_main();
+        self.handle.inner.blocking.shutdown();
+        if let Some(w) = workers {
+            w.join(bound);
+        }
+    }
+
+    fn shutdown_main(&mut self) {
+        let shared = &self.handle.inner.main;
+        let Some(core) = shared.idle.lock().take() else {
             return;
         };
-        let left = self.handle.shared.close();
+        let left = shared.close();
         drop(left.released); // their fds close; the backend goes away below
         if core.tasks.is_wrong_thread() {
             // Dropping possibly-!Send futures here would be unsound: leak them.
@@ -170,10 +199,16 @@ impl Drop for Runtime {
     }
 }
 
+impl Drop for Runtime {
+    fn drop(&mut self) {
+        self.shutdown(WORKER_SHUTDOWN_BOUND);
+    }
+}
+
 impl std::fmt::Debug for Runtime {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Runtime")
-            .field("backend", &self.backend())
+            .field("handle", &self.handle)
             .finish()
     }
 }

@@ -1,31 +1,42 @@
-//! The thread-safe half of a runtime: what wakers, handles and other threads
-//! reach through an `Arc`: the remote run queue and the coalesced wake-up.
+//! The thread-safe half of one scheduler loop (a current-thread runtime, a
+//! multi-thread runtime's `block_on` loop, or one of its workers): what
+//! wakers, handles and other threads reach through an `Arc`: the remote run
+//! queue, the coalesced wake-up, the loop's core while no thread drives it,
+//! and the load figures that placement reads.
 
+use super::core::Core;
 use super::park::Park;
 use crate::sys::Backend;
 use crate::sys::Notifier;
-use crate::task::blocking::Pool;
 use crate::task::RawTask;
 use parking_lot::Mutex;
 use std::os::fd::OwnedFd;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::*};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering::*};
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
 pub(crate) struct Shared {
-    /// Unique per runtime; ties registrations, timers and tasks to their runtime.
+    /// Unique per loop; ties registrations, timers and tasks to their loop.
     pub(crate) id: u64,
     pub(crate) backend: Backend,
     remote: Mutex<Remote>,
     remote_pending: AtomicBool,
     park: Park,
-    /// Taken (closing the eventfd) when the runtime is dropped.
+    /// Taken (closing the eventfd) when the loop shuts down.
     notifier: Mutex<Option<Notifier>>,
-    pub(crate) blocking: Pool,
     pub(crate) stats: Mutex<crate::runtime::RuntimeStats>,
+    /// The loop's core while no thread drives it: a current-thread runtime
+    /// (or a multi-thread runtime's `block_on` loop) between `block_on`
+    /// calls. A worker's core never sits here: its thread owns it.
+    pub(crate) idle: Mutex<Option<Box<Core>>>,
+    /// Tasks the loop owns, stored by the loop whenever the count changes
+    /// (a plain store: placement only needs a recent figure).
+    pub(crate) live: AtomicUsize,
+    /// Tasks spawned here from other threads and not yet adopted.
+    pub(crate) incoming: AtomicUsize,
 }
 
-/// Work handed to the runtime thread by other threads.
+/// Work handed to the loop's thread by other threads.
 #[derive(Default)]
 pub(crate) struct Remote {
     pub(crate) tasks: Vec<RawTask>,
@@ -35,7 +46,7 @@ pub(crate) struct Remote {
 }
 
 impl Shared {
-    pub(crate) fn new(backend: Backend, notifier: Notifier, max_blocking: usize) -> Shared {
+    pub(crate) fn new(backend: Backend, notifier: Notifier) -> Shared {
         Shared {
             id: NEXT_ID.fetch_add(1, Relaxed),
             backend,
@@ -43,13 +54,15 @@ impl Shared {
             remote_pending: AtomicBool::new(false),
             park: Park::new(),
             notifier: Mutex::new(Some(notifier)),
-            blocking: Pool::new(max_blocking),
             stats: Mutex::new(Default::default()),
+            idle: Mutex::new(None),
+            live: AtomicUsize::new(0),
+            incoming: AtomicUsize::new(0),
         }
     }
 
-    /// Queues a notified task on its runtime: the local queue when called on
-    /// the thread running that runtime, else the remote queue.
+    /// Queues a notified task on its loop: the local queue when called on
+    /// the thread running that loop, else the remote queue.
     pub(crate) fn schedule(task: RawTask) {
         let id = task.header().shared.id;
         let mut task = Some(task);
@@ -64,7 +77,7 @@ impl Shared {
         }
     }
 
-    /// Queues a task from another thread. After the runtime closed, the task
+    /// Queues a task from another thread. After the loop closed, the task
     /// reference is dropped instead (its future was already dropped, or, for a
     /// never-adopted `Send` task, is shut down here).
     pub(crate) fn push_remote(&self, task: RawTask) {
@@ -78,11 +91,10 @@ impl Shared {
         }
         remote.tasks.push(task);
         drop(remote);
-        self.remote_pending.swap(true, Release); // a swap: see tests/loom_park.rs
-        self.unpark();
+        self.announce();
     }
 
-    /// Hands an fd whose owner was dropped on another thread to the runtime,
+    /// Hands an fd whose owner was dropped on another thread to the loop,
     /// which deregisters it and then closes it.
     pub(crate) fn release_remote(&self, token: u64, fd: OwnedFd) {
         let mut remote = self.remote.lock();
@@ -91,11 +103,16 @@ impl Shared {
         }
         remote.released.push((token, fd));
         drop(remote);
+        self.announce();
+    }
+
+    /// Flags remote work and wakes the loop if it is parked.
+    fn announce(&self) {
         self.remote_pending.swap(true, Release); // a swap: see tests/loom_park.rs
         self.unpark();
     }
 
-    /// Makes sure the runtime thread looks at its queues soon: if it is parked
+    /// Makes sure the loop's thread looks at its queues soon: if it is parked
     /// in the backend, write the eventfd (once: later calls see NOTIFIED).
     pub(crate) fn unpark(&self) {
         if self.park.notify() {
@@ -105,25 +122,25 @@ impl Shared {
         }
     }
 
-    /// Runtime thread: try to announce it is going to block. Returns false if
+    /// Loop thread: try to announce it is going to block. Returns false if
     /// a notification arrived, in which case it must not block.
     pub(crate) fn try_park(&self) -> bool {
         self.park.try_park()
     }
 
-    /// Runtime thread: back from the backend's wait (or from a failed `try_park`).
+    /// Loop thread: back from the backend's wait (or from a failed `try_park`).
     pub(crate) fn unparked(&self) {
         self.park.unparked();
     }
 
-    /// Runtime thread: whether remote work may have been announced. A plain
+    /// Loop thread: whether remote work may have been announced. A plain
     /// load: the common case (nothing remote) costs no locked instruction.
     #[inline]
     pub(crate) fn remote_pending(&self) -> bool {
         self.remote_pending.load(Relaxed)
     }
 
-    /// Runtime thread: take remote work, if any was announced.
+    /// Loop thread: take remote work, if any was announced.
     pub(crate) fn take_remote(&self) -> Option<Remote> {
         if !self.remote_pending.swap(false, Acquire) {
             return None;
@@ -136,14 +153,20 @@ impl Shared {
         })
     }
 
-    /// Runtime thread, on eventfd readiness: reset the counter.
+    /// Loop thread, on eventfd readiness: reset the counter.
     pub(crate) fn drain_notifier(&self) {
         if let Some(n) = self.notifier.lock().as_ref() {
             n.drain();
         }
     }
 
-    /// Runtime drop: refuse further remote work and release the eventfd.
+    /// Placement's measure of this loop's load: the tasks it owns plus those
+    /// queued for it and not yet adopted.
+    pub(crate) fn load(&self) -> usize {
+        self.live.load(Relaxed) + self.incoming.load(Relaxed)
+    }
+
+    /// Shutdown: refuse further remote work and release the eventfd.
     /// Returns what was still queued.
     pub(crate) fn close(&self) -> Remote {
         let mut remote = self.remote.lock();
@@ -155,7 +178,6 @@ impl Shared {
         };
         drop(remote);
         self.notifier.lock().take();
-        self.blocking.shutdown();
         left
     }
 }

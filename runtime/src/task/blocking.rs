@@ -160,11 +160,11 @@ where
         waker: None,
     }));
     let mut completer = Completer(Some(slot.clone()));
-    handle.shared.blocking.execute(Box::new(move || {
+    handle.inner.blocking.execute(Box::new(move || {
         let r = panic::catch_unwind(AssertUnwindSafe(f));
         completer.finish(Some(r));
     }));
-    handle.spawn(async move {
+    handle.spawn_here(async move {
         let r = poll_fn(|cx| {
             let mut s = slot.lock();
             if let Some(r) = s.result.take() {

@@ -2,10 +2,12 @@
 //! owned (live) tasks, plus the thread binding that makes `!Send` tasks sound.
 
 use super::raw::{Polled, RawTask};
+use crate::runtime::Shared;
 use slab::Slab;
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::sync::atomic::Ordering::Relaxed;
+use std::sync::Arc;
 use std::thread::{self, ThreadId};
 
 /// Not-yet-owned marker in `Header::owned_index`.
@@ -18,11 +20,15 @@ pub(crate) struct LocalTasks {
     local_count: Cell<usize>,
     /// The thread those tasks belong to, while there are any.
     owner: Cell<Option<ThreadId>>,
+    /// The loop's shared half, where the owned-task count is published for
+    /// placement.
+    shared: Arc<Shared>,
 }
 
 impl LocalTasks {
-    pub(crate) fn new() -> LocalTasks {
+    pub(crate) fn new(shared: Arc<Shared>) -> LocalTasks {
         LocalTasks {
+            shared,
             queue: RefCell::new(VecDeque::with_capacity(256)),
             owned: RefCell::new(Slab::with_capacity(256)),
             local_count: Cell::new(0),
@@ -58,7 +64,12 @@ impl LocalTasks {
     pub(crate) fn adopt(&self, task: &RawTask) {
         let header = task.header();
         debug_assert_eq!(header.owned_index.load(Relaxed), UNOWNED);
-        let idx = self.owned.borrow_mut().insert(task.clone_ref());
+        let idx = {
+            let mut owned = self.owned.borrow_mut();
+            let idx = owned.insert(task.clone_ref());
+            self.shared.live.store(owned.len(), Relaxed);
+            idx
+        };
         header.owned_index.store(idx, Relaxed);
         if header.local {
             if self.local_count.get() == 0 {
@@ -86,6 +97,7 @@ impl LocalTasks {
         if task.header().owned_index.load(Relaxed) == UNOWNED {
             // Spawned from another thread through a Handle: adopt it now.
             self.adopt(&task);
+            self.shared.incoming.fetch_sub(1, Relaxed);
         }
         match task.poll() {
             Polled::Idle => true,
@@ -107,7 +119,12 @@ impl LocalTasks {
         if idx == UNOWNED {
             return;
         }
-        let owned = self.owned.borrow_mut().try_remove(idx);
+        let owned = {
+            let mut set = self.owned.borrow_mut();
+            let owned = set.try_remove(idx);
+            self.shared.live.store(set.len(), Relaxed);
+            owned
+        };
         if header.local {
             self.local_count.set(self.local_count.get() - 1);
         }

@@ -31,12 +31,16 @@ use crate::runtime::{Core, Shared};
 use std::future::Future;
 use std::sync::Arc;
 
-/// Spawns `future` on the current runtime and returns a handle to its output.
+/// Spawns `future` on the current runtime's loop and returns a handle to its
+/// output.
 ///
-/// Unlike tokio's, the future need not be `Send`: the runtime is
-/// single-threaded and polls and drops the future on its own thread (this is
-/// tokio's `spawn_local` without a `LocalSet`). The task starts running when
-/// the spawner yields. Panics outside a runtime, as tokio's does.
+/// Unlike tokio's, the future need not be `Send`: the task stays on the loop
+/// that spawned it, which polls and drops it on its own thread (this is
+/// tokio's `spawn_local` without a `LocalSet`). In a multi-thread runtime that
+/// is the calling worker (or, inside `block_on`, the caller's own loop); use
+/// [`Handle::spawn`](crate::runtime::Handle::spawn) to place a `Send` task on
+/// the least loaded worker. The task starts running when the spawner yields.
+/// Panics outside a runtime, as tokio's does.
 #[track_caller]
 pub fn spawn<F>(future: F) -> JoinHandle<F::Output>
 where
@@ -47,8 +51,8 @@ where
         .unwrap_or_else(|| panic!("{}", context::NO_RUNTIME))
 }
 
-/// Same as [`spawn`] (every task is local on a single-threaded runtime);
-/// kept so code written for tokio's `spawn_local` ports unchanged.
+/// Same as [`spawn`] (every task spawned this way stays on its loop); kept
+/// so code written for tokio's `spawn_local` ports unchanged.
 #[track_caller]
 pub fn spawn_local<F>(future: F) -> JoinHandle<F::Output>
 where
@@ -83,6 +87,37 @@ where
     let ptr = RawTask::allocate(future, shared.clone(), false, 2);
     // SAFETY: `allocate` counted two references: one each for these two.
     let (queued, handle) = unsafe { (RawTask::from_raw_ref(ptr), JoinHandle::new(ptr)) };
+    shared
+        .incoming
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     shared.push_remote(queued);
     handle
+}
+
+/// A `Send` future that, when first polled, calls `make` and spawns the
+/// (possibly `!Send`) future it returns on the loop polling it, then yields
+/// that task's output. Dropping it aborts the inner task. How a factory runs
+/// on a chosen worker.
+pub(crate) async fn run_spawned_here<M, Fut>(make: M) -> Fut::Output
+where
+    M: FnOnce() -> Fut + Send + 'static,
+    Fut: Future + 'static,
+    Fut::Output: Send + 'static,
+{
+    struct AbortOnDrop(AbortHandle);
+    impl Drop for AbortOnDrop {
+        fn drop(&mut self) {
+            self.0.abort();
+        }
+    }
+    let inner = spawn(make());
+    let _abort = AbortOnDrop(inner.abort_handle());
+    match inner.await {
+        Ok(v) => v,
+        Err(e) => match e.try_into_panic() {
+            Ok(payload) => std::panic::resume_unwind(payload),
+            // Cancelled: only by the loop shutting down, which drops this too.
+            Err(_) => std::future::pending().await,
+        },
+    }
 }

@@ -78,7 +78,7 @@ proptest! {
             Err(e) => panic!("{backend}: {e}"),
         };
         driver.io.borrow_mut().next_gen = first_gen;
-        let shared = Shared::new(backend, notifier, 1);
+        let shared = Shared::new(backend, notifier);
         let stats = Stats::default();
         let log = Arc::new(Mutex::new(Vec::new()));
         let mut live: Vec<Live> = Vec::new();
