@@ -354,15 +354,16 @@ fn socket_types_are_send_and_sync() {
     check::<mini_rt::net::tcp::WriteHalf<'static>>();
 }
 
-/// A stream registered with one runtime and used by another, or outside any,
-/// must get a clear error, neither data nor a hang, even while its cached
-/// readiness says "readable"; back on its own runtime it still works.
+/// A stream registered with one runtime and then used under another works
+/// there, even while its cached readiness says "readable": its registration
+/// moves to the runtime that waits on it. Outside any runtime it is a clear
+/// error, neither data nor a hang; back on its first runtime it works again.
 #[test]
-fn stream_used_outside_its_runtime_is_an_error_not_a_hang() {
+fn stream_used_under_another_runtime_moves_there() {
     use std::future::Future;
     use std::task::{Context, Poll, Waker};
     let home = rt();
-    let (client, mut server) = home.block_on(async {
+    let (mut client, mut server) = home.block_on(async {
         let (mut client, mut server) = pair().await;
         client.write_all(b"0123456789").await.unwrap();
         let mut half = [0u8; 5];
@@ -372,21 +373,40 @@ fn stream_used_outside_its_runtime_is_an_error_not_a_hang() {
     });
     let mut buf = [0u8; 5];
 
-    let err = rt()
-        .block_on(bounded(5, server.read(&mut buf)))
-        .unwrap_err();
-    assert!(err.to_string().contains("outside the runtime"), "{err}");
     let err = server.try_read(&mut buf).unwrap_err();
-    assert!(err.to_string().contains("outside the runtime"), "{err}");
+    assert!(err.to_string().contains("outside any runtime"), "{err}");
     let mut cx = Context::from_waker(Waker::noop());
     match std::pin::pin!(server.read(&mut buf)).poll(&mut cx) {
-        Poll::Ready(Err(e)) => assert!(e.to_string().contains("outside the runtime"), "{e}"),
+        Poll::Ready(Err(e)) => assert!(e.to_string().contains("outside any runtime"), "{e}"),
         other => panic!("read outside any runtime: {other:?}"),
     }
 
-    home.block_on(async {
+    let away = rt();
+    away.block_on(async {
         bounded(5, server.read_exact(&mut buf)).await.unwrap();
         assert_eq!(&buf, b"56789");
+        // Nothing is left: this read has to wait, on this runtime's backend.
+        let reader = async {
+            let mut three = [0u8; 3];
+            server.read_exact(&mut three).await.map(|_| three)
+        };
+        let writer = async {
+            mini_rt::task::yield_now().await;
+            client.write_all(b"abc").await
+        };
+        let (read, wrote) = bounded(5, async { mini_rt::join!(reader, writer) }).await;
+        wrote.unwrap();
+        assert_eq!(&read.unwrap(), b"abc");
+    });
+    assert!(home.handle().stats().io_moved_out >= 1);
+    assert!(away.handle().stats().registrations >= 1);
+
+    home.block_on(async {
+        client.write_all(b"back").await.unwrap();
+        let mut four = [0u8; 4];
+        bounded(5, server.read_exact(&mut four)).await.unwrap();
+        assert_eq!(&four, b"back");
         drop(client);
+        assert_eq!(bounded(5, server.read(&mut four)).await.unwrap(), 0);
     });
 }

@@ -63,6 +63,12 @@ pub(crate) fn is_current(id: u64) -> bool {
     CURRENT_ID.get() == id
 }
 
+/// Whether any loop is running on this thread (a cheap check: the id only).
+#[inline]
+pub(crate) fn in_runtime() -> bool {
+    CURRENT_ID.get() != 0
+}
+
 /// Like [`with_core`], but only if the current core belongs to runtime `id`.
 #[inline]
 pub(crate) fn with_runtime<R>(id: u64, f: impl FnOnce(&Core) -> R) -> Option<R> {

@@ -3,7 +3,7 @@
 //! [`Readiness`] cell the owning `PollEvented` also holds), the timer heap,
 //! and `turn`, which waits on the backend and wakes whoever became ready.
 
-use super::readiness::Readiness;
+use super::registration::{Registration, Waiting};
 use super::scheduled_io::{WaiterKey, Waiters};
 use super::ReadyEvent;
 use crate::runtime::{Shared, Stats};
@@ -40,8 +40,8 @@ struct ScheduledIo {
     generation: u32,
     fd: RawFd,
     /// Shared with the registration's `PollEvented`, whose reads and writes
-    /// check and clear it directly.
-    readiness: Arc<Readiness>,
+    /// check and clear its readiness cell directly.
+    reg: Arc<Registration>,
     /// What the backend currently watches (level and oneshot backends only).
     armed: Interest,
     waiters: Waiters,
@@ -76,14 +76,15 @@ impl Driver {
         })
     }
 
-    /// Registers `fd`; edge-triggered backends watch read and write for its
-    /// whole life, the others start with nothing armed. Returns the token and
-    /// the registration's readiness cell.
+    /// Registers `reg`'s fd; edge-triggered backends watch read and write
+    /// for its whole life, the others start with what `waiting` (wakers
+    /// handed over with a registration moved here) waits for. Returns the
+    /// token; on an error, `waiting` comes back.
     pub(crate) fn register(
         &self,
-        fd: RawFd,
-        interest: Interest,
-    ) -> io::Result<(u64, Arc<Readiness>)> {
+        reg: &Arc<Registration>,
+        waiting: Waiting,
+    ) -> Result<u64, (io::Error, Waiting)> {
         let mut io = self.io.borrow_mut();
         let generation = io.next_gen;
         io.next_gen = io.next_gen.wrapping_add(1);
@@ -95,19 +96,24 @@ impl Driver {
             // a short stream read must be able to see that urgent data cut
             // it short (`PollEvented::poll_stream`). Costs nothing: the
             // kernel reports it only when urgent data is pending.
-            Trigger::Edge => interest | Interest::PRIORITY,
-            Trigger::Level | Trigger::Oneshot => Interest::NONE,
+            Trigger::Edge => reg.interest | Interest::PRIORITY,
+            Trigger::Level | Trigger::Oneshot => waiting
+                .iter()
+                .fold(Interest::NONE, |acc, (interest, _)| acc | *interest),
         };
-        self.selector.register(fd, tok, armed)?;
-        let readiness = Arc::new(Readiness::default());
+        if let Err(e) = self.selector.register(reg.fd, tok, armed) {
+            return Err((e, waiting));
+        }
+        let mut waiters = Waiters::default();
+        waiters.add_detached(waiting);
         entry.insert(ScheduledIo {
             generation,
-            fd,
-            readiness: readiness.clone(),
+            fd: reg.fd,
+            reg: reg.clone(),
             armed,
-            waiters: Waiters::default(),
+            waiters,
         });
-        Ok((tok, readiness))
+        Ok(tok)
     }
 
     /// Removes a registration; must run before its fd is closed.
@@ -128,6 +134,44 @@ impl Driver {
     /// Deregisters an fd released on another thread, then closes it.
     pub(crate) fn deregister_token(&self, tok: u64, fd: &OwnedFd) {
         let _ = self.deregister(tok, fd.as_raw_fd());
+    }
+
+    /// Removes a registration that moves to another loop (or to none):
+    /// deregisters `fd` from the backend and returns the wakers still
+    /// waiting on it, for the new owner. Nothing if `tok` is stale.
+    pub(crate) fn hand_over(&self, tok: u64, fd: RawFd) -> Waiting {
+        let removed = {
+            let mut io = self.io.borrow_mut();
+            let (idx, generation) = split(tok);
+            match io.slab.get(idx) {
+                Some(s) if s.generation == generation => io.slab.remove(idx),
+                _ => return Vec::new(),
+            }
+        };
+        let _ = self.selector.deregister(fd);
+        let mut removed = removed;
+        removed.waiters.take_all()
+    }
+
+    /// The loop is going idle (`block_on` returned): registrations whose
+    /// waiters include tasks of other loops (handed over with them) are
+    /// given up, waking everyone, since this loop will not turn to serve
+    /// them until its next `block_on`.
+    pub(crate) fn release_detached(&self, loop_id: u64) {
+        let moving: Vec<(u64, Arc<Registration>)> = {
+            let io = self.io.borrow();
+            io.slab
+                .iter()
+                .filter(|(_, s)| s.waiters.has_detached())
+                .map(|(idx, s)| (token(idx, s.generation), s.reg.clone()))
+                .collect()
+        };
+        for (tok, reg) in moving {
+            if reg.owner() == loop_id && reg.token() == tok {
+                let waiting = self.hand_over(tok, reg.fd);
+                reg.free_from_with(loop_id, waiting);
+            }
+        }
     }
 
     pub(crate) fn registrations(&self) -> usize {
@@ -205,7 +249,7 @@ impl Driver {
         let Some(s) = io.slab.get_mut(idx).filter(|s| s.generation == generation) else {
             return Poll::Ready(Err(stale()));
         };
-        let ev = s.readiness.get(interest);
+        let ev = s.reg.readiness.get(interest);
         if !ev.ready.is_empty() {
             return Poll::Ready(Ok(ev));
         }
@@ -271,7 +315,7 @@ impl Driver {
     }
 
     fn dispatch(&self, s: &mut ScheduledIo, tok: u64, ready: Ready, wakers: &mut Vec<Waker>) {
-        s.readiness.add(ready);
+        s.reg.readiness.add(ready);
         let next = match self.trigger {
             Trigger::Edge => return s.waiters.wake(ready, wakers),
             // Keep watching what someone waited for; stop reporting what
@@ -294,11 +338,18 @@ impl Driver {
         }
     }
 
-    /// Runtime drop, after every task is gone: release wakers and timers.
-    pub(crate) fn shutdown(&self) {
+    /// Loop shutdown, after every task is gone: registrations still alive
+    /// (their objects live outside the runtime's tasks) are given up
+    /// (`FREE`, their waiters woken) so another loop can claim them, and
+    /// wakers and timers are released. The backend itself goes when the
+    /// driver is dropped, taking the kernel's registrations with it.
+    pub(crate) fn shutdown(&self, loop_id: u64) {
         let io = std::mem::take(&mut self.io.borrow_mut().slab);
         let timers = std::mem::replace(&mut *self.timers.borrow_mut(), TimerHeap::new());
-        drop(io);
+        for (_, mut s) in io {
+            let waiting = s.waiters.take_all();
+            s.reg.free_from_with(loop_id, waiting);
+        }
         drop(timers);
     }
 }

@@ -5,6 +5,7 @@
 mod driver;
 mod poll_evented;
 mod readiness;
+pub(crate) mod registration;
 mod scheduled_io;
 mod wait;
 

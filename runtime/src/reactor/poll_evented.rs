@@ -1,9 +1,10 @@
-//! `PollEvented`: a non-blocking fd registered with the current runtime.
+//! `PollEvented`: a non-blocking fd registered with a loop's reactor.
 
-use super::readiness::Readiness;
+use super::registration::{no_runtime, Registration, FREE};
+use super::scheduled_io::WaiterKey;
 use super::ReadyEvent;
 use crate::context;
-use crate::runtime::{Shared, Stats};
+use crate::runtime::Stats;
 use crate::sys::Interest;
 use crate::task::coop;
 use std::fmt;
@@ -14,54 +15,50 @@ use std::sync::Arc;
 use std::task::{ready, Context, Poll};
 
 /// A non-blocking IO object (`E`, e.g. a `std::net::TcpStream`) registered
-/// with the reactor of the runtime it was created on.
+/// with the reactor of the loop it was created on, and following the tasks
+/// that use it.
 ///
 /// It owns `E` and deregisters it before closing it, also when dropped on
-/// another thread (the fd is then handed to the runtime, which deregisters
-/// and closes it), so a reused fd number can never inherit a stale
-/// registration. All operations must run on the thread running its runtime
-/// (inside `block_on` or a task); elsewhere they return an error.
+/// another thread (the fd is then handed to the loop holding it, which
+/// deregisters and closes it), so a reused fd number can never inherit a
+/// stale registration.
 ///
-/// It holds its registration's readiness cell, so a read or write that
-/// finds the fd ready checks one thread-local id and one word of readiness,
+/// **Moving between loops.** Operations may run on any thread running a
+/// mini_rt runtime: another worker of a multi-thread runtime, or another
+/// runtime altogether. Away from the loop holding its registration, an
+/// operation is simply tried (readiness is unknown there, and a moved
+/// socket is often ready); the first time it would have to wait, the
+/// registration moves to the calling thread's loop: the old loop
+/// deregisters the fd, the new one registers it, readiness is assumed and
+/// the operation tried again before the task parks (see
+/// `reactor/registration.rs` for the protocol). Tasks waiting on the object
+/// elsewhere keep waiting, served by the new loop. Outside any runtime,
+/// operations return an error.
+///
+/// It holds its registration's readiness cell, so a read or write on the
+/// loop holding it checks one thread-local id and one word of readiness,
 /// and only goes through the driver's registration table to park a waker.
 pub struct PollEvented<E: AsRawFd + Into<OwnedFd>> {
     io: Option<E>,
-    pub(super) token: u64,
-    pub(super) readiness: Arc<Readiness>,
-    pub(super) shared: Arc<Shared>,
+    pub(super) reg: Arc<Registration>,
     /// Whether a short stream read proves the receive queue empty.
     short_read_drains: bool,
 }
 
-pub(super) fn wrong_runtime() -> io::Error {
-    io::Error::other(
-        "mini_rt: IO resource used outside the runtime that registered it \
-         (no runtime is running on this thread, or it is a different one)",
-    )
-}
-
 impl<E: AsRawFd + Into<OwnedFd>> PollEvented<E> {
     /// Registers `io` (which must already be non-blocking) for read and write
-    /// readiness with the current runtime.
+    /// readiness with the current thread's loop.
     pub fn new(io: E) -> io::Result<Self> {
         Self::new_with_interest(io, Interest::READABLE | Interest::WRITABLE)
     }
 
-    /// Registers `io` for `interest` with the current runtime.
+    /// Registers `io` for `interest` with the current thread's loop.
     pub fn new_with_interest(io: E, interest: Interest) -> io::Result<Self> {
         let fd = io.as_raw_fd();
-        let res = context::with_core(|core| {
-            core.driver
-                .register(fd, interest)
-                .map(|(token, readiness)| (token, readiness, core.shared.clone()))
-        });
-        match res {
-            Some(Ok((token, readiness, shared))) => Ok(PollEvented {
+        match context::with_core(|core| Registration::new(core, fd, interest)) {
+            Some(Ok(reg)) => Ok(PollEvented {
                 io: Some(io),
-                token,
-                readiness,
-                shared,
+                reg,
                 short_read_drains: true,
             }),
             Some(Err(e)) => Err(e),
@@ -86,54 +83,46 @@ impl<E: AsRawFd + Into<OwnedFd>> PollEvented<E> {
         self.io.as_ref().expect("PollEvented used after into_inner")
     }
 
-    /// Deregisters and returns the IO object (still non-blocking). Must run on
-    /// the runtime's thread.
+    /// Deregisters and returns the IO object (still non-blocking). From any
+    /// thread: away from the loop holding the registration, it asks that
+    /// loop to give it up and waits for the answer (at most 5 s).
     pub fn into_inner(mut self) -> io::Result<E> {
-        let io = self.io.take().expect("PollEvented used after into_inner");
-        let fd = io.as_raw_fd();
-        match context::with_runtime(self.shared.id, |core| {
-            core.driver.deregister(self.token, fd)
-        }) {
-            Some(res) => res.map(|()| io),
-            None => {
-                self.io = Some(io);
-                Err(wrong_runtime())
-            }
+        let fd = self.get_ref().as_raw_fd();
+        if !self.reg.is_here() && self.reg.owner() != FREE {
+            self.reg.release_blocking()?;
         }
+        let io = self.io.take().expect("PollEvented used after into_inner");
+        if let Some((holder, token)) = self.reg.kill() {
+            context::with_runtime(holder.id, |core| core.driver.deregister(token, fd));
+        }
+        Ok(io)
     }
 
     /// Polls for readiness matching `interest`, consuming one unit of the
-    /// task's cooperative budget when ready.
+    /// task's cooperative budget when ready. Away from the loop holding the
+    /// registration, it first moves the registration here (readiness is
+    /// then assumed).
     pub fn poll_ready(
         &self,
         cx: &mut Context<'_>,
         interest: Interest,
     ) -> Poll<io::Result<ReadyEvent>> {
         ready!(coop::poll_proceed(cx));
-        self.on_its_runtime()?;
+        if !self.reg.is_here() {
+            ready!(self.reg.acquire(cx))?;
+        }
         self.ready_or_park(cx, interest)
     }
 
-    /// Errors unless this thread is running the runtime that registered us:
-    /// the check that makes using the readiness cell directly sound.
-    #[inline]
-    pub(super) fn on_its_runtime(&self) -> io::Result<()> {
-        if context::is_current(self.shared.id) {
-            Ok(())
-        } else {
-            Err(wrong_runtime())
-        }
-    }
-
     /// The cached readiness for `interest`, or else parks the task. On the
-    /// runtime's thread only.
+    /// thread of the loop holding the registration only.
     #[inline]
     fn ready_or_park(
         &self,
         cx: &mut Context<'_>,
         interest: Interest,
     ) -> Poll<io::Result<ReadyEvent>> {
-        let ev = self.readiness.get(interest);
+        let ev = self.reg.readiness.get(interest);
         if ev.ready.is_empty() {
             return self.park(cx, interest);
         }
@@ -141,14 +130,39 @@ impl<E: AsRawFd + Into<OwnedFd>> PollEvented<E> {
     }
 
     /// Nothing in `interest` is ready: stores the waker with the driver
-    /// (which may still find readiness, and then returns it). On the
-    /// runtime's thread only.
+    /// (which may still find readiness, and then returns it), registering
+    /// the fd first if it was just handed over. On the holder's thread only.
     #[cold]
     fn park(&self, cx: &mut Context<'_>, interest: Interest) -> Poll<io::Result<ReadyEvent>> {
-        context::with_runtime(self.shared.id, |core| {
-            core.driver.poll_ready(self.token, interest, cx)
+        context::with_core(|core| {
+            self.reg.ensure_registered(core)?;
+            core.driver.poll_ready(self.reg.token(), interest, cx)
         })
-        .unwrap_or_else(|| Poll::Ready(Err(wrong_runtime())))
+        .unwrap_or_else(|| Poll::Ready(Err(no_runtime())))
+    }
+
+    /// The registration is held by another loop (or none): try `op` as is
+    /// (readiness is unknown here; a socket handed to this thread is often
+    /// ready), and if it would block, take the registration over.
+    /// `Ready(Some(result))` is the operation's; `Ready(None)` means the
+    /// registration is held here now: go on as its holder.
+    #[cold]
+    fn poll_foreign<'a, R>(
+        &'a self,
+        cx: &mut Context<'_>,
+        op: &mut dyn FnMut(&'a E) -> io::Result<R>,
+    ) -> Poll<Option<io::Result<R>>> {
+        if !context::in_runtime() {
+            return Poll::Ready(Some(Err(no_runtime())));
+        }
+        match op(self.get_ref()) {
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+            res => return Poll::Ready(Some(res)),
+        }
+        match ready!(self.reg.acquire(cx)) {
+            Ok(()) => Poll::Ready(None),
+            Err(e) => Poll::Ready(Some(Err(e))),
+        }
     }
 
     /// Waits until the resource is ready for `interest`.
@@ -172,11 +186,19 @@ impl<E: AsRawFd + Into<OwnedFd>> PollEvented<E> {
     /// Waits for `interest`, then runs `f`; on `WouldBlock` clears the
     /// readiness and waits again (tokio's `async_io`). Every task awaiting
     /// this on one object is woken, as with [`readiness`](Self::readiness).
+    /// Away from the loop holding the registration, `f` is tried once
+    /// before waiting.
     pub async fn async_io<R>(
         &self,
         interest: Interest,
         mut f: impl FnMut(&E) -> io::Result<R>,
     ) -> io::Result<R> {
+        if !self.reg.is_here() && context::in_runtime() {
+            match f(self.get_ref()) {
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+                res => return res,
+            }
+        }
         loop {
             let ev = self.readiness(interest).await?;
             match f(self.get_ref()) {
@@ -186,30 +208,31 @@ impl<E: AsRawFd + Into<OwnedFd>> PollEvented<E> {
         }
     }
 
-    /// Removes a waiter-list entry (its future completed or was dropped).
-    /// Off the runtime's thread there is nothing to reach; the entry then
-    /// stays until the registration goes.
-    pub(super) fn remove_waiter(&self, key: super::scheduled_io::WaiterKey) {
-        context::with_runtime(self.shared.id, |core| {
-            core.driver.remove_waiter(self.token, key)
-        });
+    /// Removes a waiter-list entry (its future completed or was dropped) of
+    /// registration `token`. Away from the loop holding it, or once the
+    /// registration moved on, there is nothing to reach; the entry then
+    /// stays until woken or until the registration goes.
+    pub(super) fn remove_waiter(&self, token: u64, key: WaiterKey) {
+        if self.reg.is_here() && self.reg.token() == token {
+            context::with_core(|core| core.driver.remove_waiter(token, key));
+        }
     }
 
     /// Forgets `ev`'s readiness unless a newer event arrived meanwhile. Does
-    /// nothing off the runtime's thread.
+    /// nothing away from the loop holding the registration.
     pub fn clear_readiness(&self, ev: ReadyEvent) {
-        if context::is_current(self.shared.id) {
-            self.readiness.clear(ev);
+        if self.reg.is_here() {
+            self.reg.readiness.clear(ev);
         }
     }
 
     /// Counts a wakeup that found nothing to do (readiness said yes, the
     /// operation said `WouldBlock`) and clears that readiness. On the
-    /// runtime's thread only.
+    /// holder's thread only.
     #[cold]
     fn clear_spurious(&self, ev: ReadyEvent) {
-        context::with_runtime(self.shared.id, |core| Stats::bump(&core.stats.spurious));
-        self.readiness.clear(ev);
+        context::with_core(|core| Stats::bump(&core.stats.spurious));
+        self.reg.readiness.clear(ev);
     }
 
     /// Runs `f` when ready for `interest`; on `WouldBlock`, clears readiness
@@ -220,6 +243,11 @@ impl<E: AsRawFd + Into<OwnedFd>> PollEvented<E> {
         interest: Interest,
         mut f: impl FnMut(&E) -> io::Result<R>,
     ) -> Poll<io::Result<R>> {
+        if !self.reg.is_here() {
+            if let Some(res) = ready!(self.poll_foreign(cx, &mut f)) {
+                return Poll::Ready(res);
+            }
+        }
         loop {
             let ev = ready!(self.poll_ready(cx, interest))?;
             match f(self.get_ref()) {
@@ -230,20 +258,26 @@ impl<E: AsRawFd + Into<OwnedFd>> PollEvented<E> {
     }
 
     /// Runs `f` once if the cached readiness allows it; returns `WouldBlock`
-    /// (and clears readiness) otherwise, as tokio's `try_io`.
+    /// (and clears readiness) otherwise, as tokio's `try_io`. Away from the
+    /// loop holding the registration, readiness is unknown: `f` is run.
     pub fn try_io<R>(
         &self,
         interest: Interest,
         f: impl FnOnce(&E) -> io::Result<R>,
     ) -> io::Result<R> {
-        self.on_its_runtime()?;
-        let ev = self.readiness.get(interest);
+        if !self.reg.is_here() {
+            if !context::in_runtime() {
+                return Err(no_runtime());
+            }
+            return f(self.get_ref());
+        }
+        let ev = self.reg.readiness.get(interest);
         if ev.ready.is_empty() {
             return Err(io::ErrorKind::WouldBlock.into());
         }
         let res = f(self.get_ref());
         if matches!(&res, Err(e) if e.kind() == io::ErrorKind::WouldBlock) {
-            self.readiness.clear(ev);
+            self.reg.readiness.clear(ev);
         }
         res
     }
@@ -292,8 +326,9 @@ impl<E: AsRawFd + Into<OwnedFd>> PollEvented<E> {
     /// full), so the readiness is cleared without another syscall.
     ///
     /// The hot path of every stream read and write: one budget unit and one
-    /// runtime-id check for the whole transfer; readiness is read and
-    /// cleared through the registration's own cell.
+    /// loop-id check for the whole transfer; readiness is read and cleared
+    /// through the registration's own cell. Away from the loop holding the
+    /// registration, [`poll_foreign`](Self::poll_foreign) comes first.
     #[inline]
     fn poll_stream<'a>(
         &'a self,
@@ -303,7 +338,11 @@ impl<E: AsRawFd + Into<OwnedFd>> PollEvented<E> {
         mut op: impl FnMut(&'a E) -> io::Result<usize>,
     ) -> Poll<io::Result<usize>> {
         ready!(coop::poll_proceed(cx));
-        self.on_its_runtime()?;
+        if !self.reg.is_here() {
+            if let Some(res) = ready!(self.poll_foreign(cx, &mut op)) {
+                return Poll::Ready(res);
+            }
+        }
         let io = self.get_ref();
         loop {
             let ev = ready!(self.ready_or_park(cx, interest))?;
@@ -312,9 +351,9 @@ impl<E: AsRawFd + Into<OwnedFd>> PollEvented<E> {
                     if n > 0 && n < len {
                         // `interest` is a constant once inlined.
                         if interest.is_writable() {
-                            self.readiness.clear(ev);
+                            self.reg.readiness.clear(ev);
                         } else if self.short_read_drains {
-                            self.readiness.clear_after_short_read(ev);
+                            self.reg.readiness.clear_after_short_read(ev);
                         }
                     }
                     return Poll::Ready(Ok(n));
@@ -330,15 +369,18 @@ impl<E: AsRawFd + Into<OwnedFd>> Drop for PollEvented<E> {
     fn drop(&mut self) {
         let Some(io) = self.io.take() else { return };
         let fd: OwnedFd = io.into();
-        let raw = fd.as_raw_fd();
-        let done = context::with_runtime(self.shared.id, |core| {
-            let _ = core.driver.deregister(self.token, raw);
-        });
-        match done {
-            Some(()) => drop(fd),
-            // Not on the runtime's thread: it deregisters, then closes.
-            None => self.shared.release_remote(self.token, fd),
+        if let Some((holder, token)) = self.reg.kill() {
+            let raw = fd.as_raw_fd();
+            let done = context::with_runtime(holder.id, |core| {
+                let _ = core.driver.deregister(token, raw);
+            });
+            if done.is_none() {
+                // Not on the holder's thread: it deregisters, then closes.
+                holder.release_remote(token, fd);
+                return;
+            }
         }
+        drop(fd);
     }
 }
 

@@ -9,11 +9,12 @@ use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
 /// `Ready` bits in the low byte, the event tick in the high 32 bits.
 ///
-/// Only the thread running the owning runtime ever touches it: the driver
-/// runs there, and `PollEvented` checks it is there before every access. It
-/// is an atomic only because `PollEvented` is `Send`, so plain loads and
-/// stores (no read-modify-write) with `Relaxed` ordering are enough; moving
-/// a runtime between threads goes through a mutex, which orders them.
+/// Only the thread running the loop that holds the registration ever
+/// writes it: the driver runs there, and `PollEvented` checks it is there
+/// before every access. It is an atomic only because `PollEvented` is
+/// `Send`, so plain loads and stores (no read-modify-write) with `Relaxed`
+/// ordering are enough; a registration changes hands (and a runtime
+/// threads) only through a mutex, which orders them (see `registration.rs`).
 #[derive(Debug, Default)]
 pub(crate) struct Readiness(AtomicU64);
 
@@ -37,6 +38,14 @@ impl Readiness {
         let tick = ((old >> TICK_SHIFT) as u32).wrapping_add(1);
         let bits = Ready::from_bits(old as u8) | ready;
         self.0.store(pack(bits, tick), Relaxed);
+    }
+
+    /// Sets read and write readiness and advances the tick: what a
+    /// registration that just moved to another loop starts from (its real
+    /// readiness is unknown, so the next operation is tried before anyone
+    /// parks). By the loop handing it over, or claiming a `FREE` one.
+    pub(crate) fn assume_ready(&self) {
+        self.add(Ready::READABLE | Ready::WRITABLE);
     }
 
     /// Forgets readiness an operation found stale (`WouldBlock`, or a short

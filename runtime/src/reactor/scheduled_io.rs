@@ -11,6 +11,10 @@
 //!   `recv`, …): every parked future owns one entry and is woken, so any
 //!   number of tasks can wait on one socket. A future removes its entry when
 //!   it completes or is dropped, so cancelled waits leave nothing behind.
+//!
+//! A registration handed over from another loop brings the wakers still
+//! waiting there; they go into the list as *detached* entries (no future
+//! holds their key), woken by the next matching event and removed then.
 
 use crate::sys::{Interest, Ready};
 use slab::Slab;
@@ -34,6 +38,9 @@ pub(super) struct Waiters {
 struct Waiter {
     interest: Interest,
     waker: Option<Waker>,
+    /// Handed over from another loop: no future holds this entry's key, so
+    /// it is removed when woken.
+    detached: bool,
 }
 
 /// A parked future's entry in a registration's waiter list.
@@ -71,8 +78,46 @@ impl Waiters {
         let k = self.list.insert(Waiter {
             interest,
             waker: Some(waker.clone()),
+            detached: false,
         });
         *key = Some(WaiterKey(k));
+    }
+
+    /// Adds wakers handed over with the registration as detached entries.
+    pub(super) fn add_detached(&mut self, waiting: crate::reactor::registration::Waiting) {
+        for (interest, waker) in waiting {
+            self.list.insert(Waiter {
+                interest,
+                waker: Some(waker),
+                detached: true,
+            });
+        }
+    }
+
+    /// Whether any entry came from another loop and is still waiting.
+    pub(super) fn has_detached(&self) -> bool {
+        self.list
+            .iter()
+            .any(|(_, w)| w.detached && w.waker.is_some())
+    }
+
+    /// Every waker still waiting, with what it waits for (the registration
+    /// is handed over or given up). Entries of parked futures become stale:
+    /// their keys belong to a token that no longer exists.
+    pub(super) fn take_all(&mut self) -> crate::reactor::registration::Waiting {
+        let mut out = Vec::new();
+        if let Some(w) = self.reader.take() {
+            out.push((self.reader_wants, w));
+        }
+        if let Some(w) = self.writer.take() {
+            out.push((Interest::WRITABLE, w));
+        }
+        for (_, w) in std::mem::take(&mut self.list) {
+            if let Some(waker) = w.waker {
+                out.push((w.interest, waker));
+            }
+        }
+        out
     }
 
     /// Removes a future's entry (it completed or was dropped).
@@ -114,10 +159,15 @@ impl Waiters {
     }
 
     fn wake_list(&mut self, ready: Ready, wakers: &mut Vec<Waker>) {
+        let mut detached_woken = false;
         for (_, w) in &mut self.list {
             if w.waker.is_some() && ready.intersects(w.interest.mask()) {
                 wakers.extend(w.waker.take());
+                detached_woken |= w.detached;
             }
+        }
+        if detached_woken {
+            self.list.retain(|_, w| !w.detached || w.waker.is_some());
         }
     }
 

@@ -19,7 +19,10 @@ use std::task::{ready, Context, Poll};
 pub(super) struct Readiness<'a, E: AsRawFd + Into<OwnedFd>> {
     pub(super) io: &'a PollEvented<E>,
     pub(super) interest: Interest,
-    pub(super) key: Option<WaiterKey>,
+    /// The entry this future owns, with the token of the registration whose
+    /// list holds it (a registration that moved to another loop has a new
+    /// token, and the old key means nothing there).
+    pub(super) key: Option<(u64, WaiterKey)>,
 }
 
 impl<E: AsRawFd + Into<OwnedFd>> Future for Readiness<'_, E> {
@@ -29,26 +32,36 @@ impl<E: AsRawFd + Into<OwnedFd>> Future for Readiness<'_, E> {
         let this = self.get_mut();
         ready!(coop::poll_proceed(cx));
         let io = this.io;
-        io.on_its_runtime()?;
-        let ev = io.readiness.get(this.interest);
+        if !io.reg.is_here() {
+            // Another loop holds the registration: move it here (readiness
+            // is then assumed, so this returns at once and the caller tries).
+            ready!(io.reg.acquire(cx))?;
+        }
+        let ev = io.reg.readiness.get(this.interest);
         if !ev.ready.is_empty() {
-            if let Some(key) = this.key.take() {
-                io.remove_waiter(key);
+            if let Some((token, key)) = this.key.take() {
+                io.remove_waiter(token, key);
             }
             return Poll::Ready(Ok(ev));
         }
-        context::with_runtime(io.shared.id, |core| {
-            core.driver
-                .poll_ready_waiter(io.token, this.interest, cx, &mut this.key)
+        context::with_core(|core| {
+            io.reg.ensure_registered(core)?;
+            let token = io.reg.token();
+            let mut key = this.key.filter(|(t, _)| *t == token).map(|(_, k)| k);
+            let res = core
+                .driver
+                .poll_ready_waiter(token, this.interest, cx, &mut key);
+            this.key = key.map(|k| (token, k));
+            res
         })
-        .unwrap_or_else(|| Poll::Ready(Err(super::poll_evented::wrong_runtime())))
+        .unwrap_or_else(|| Poll::Ready(Err(super::registration::no_runtime())))
     }
 }
 
 impl<E: AsRawFd + Into<OwnedFd>> Drop for Readiness<'_, E> {
     fn drop(&mut self) {
-        if let Some(key) = self.key.take() {
-            self.io.remove_waiter(key);
+        if let Some((token, key)) = self.key.take() {
+            self.io.remove_waiter(token, key);
         }
     }
 }

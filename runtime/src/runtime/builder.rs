@@ -146,12 +146,7 @@ impl Builder {
             let cores = workers
                 .into_iter()
                 .map(|(shared, driver)| {
-                    Box::new(Core::new(
-                        shared,
-                        handle.clone(),
-                        driver,
-                        self.event_interval,
-                    ))
+                    Core::new(shared, handle.clone(), driver, self.event_interval)
                 })
                 .collect();
             // On an error, dropping `rt` shuts `block_on`'s loop down.

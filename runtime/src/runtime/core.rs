@@ -3,9 +3,10 @@
 //! multi-thread runtime runs until it is stopped).
 
 use super::{Handle, RuntimeStats, Shared};
+use crate::reactor::registration::{Registration, Take};
 use crate::reactor::Driver;
 use crate::task::{coop, LocalTasks};
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering::*};
@@ -21,6 +22,9 @@ pub(crate) struct Core {
     pub(crate) driver: Driver,
     pub(crate) stats: Stats,
     event_interval: u32,
+    /// Requests to hand registrations over, answered when the loop next
+    /// turns its driver (see [`Core::answer_takes`]).
+    takes: RefCell<Vec<Take>>,
 }
 
 /// Counters kept on the runtime thread (plain cells: no atomics on hot paths),
@@ -32,7 +36,6 @@ pub(crate) struct Stats {
     pub(crate) events: Cell<u64>,
     pub(crate) wakeups: Cell<u64>,
     pub(crate) spurious: Cell<u64>,
-    pub(crate) moved_out: Cell<u64>,
 }
 
 impl Stats {
@@ -74,6 +77,7 @@ impl Core {
             driver,
             stats: Stats::default(),
             event_interval: event_interval.max(1),
+            takes: RefCell::new(Vec::new()),
         }
     }
 
@@ -132,7 +136,7 @@ impl Core {
     /// Moves remote work (wakes and spawns from other threads, registrations
     /// released on other threads) into the local structures.
     #[inline]
-    fn absorb_remote(&self) {
+    pub(crate) fn absorb_remote(&self) {
         if self.shared.remote_pending() {
             self.absorb_remote_slow();
         }
@@ -147,12 +151,45 @@ impl Core {
             for (token, fd) in remote.released {
                 self.driver.deregister_token(token, &fd);
             }
+            if !remote.takes.is_empty() {
+                self.takes.borrow_mut().extend(remote.takes);
+            }
+            for reg in remote.adopts {
+                reg.adopt(self);
+            }
+        }
+    }
+
+    /// `block_on` returned and the core goes back to its idle slot (the
+    /// caller holds the slot's lock): answer what is queued, and give up
+    /// registrations that tasks of other loops wait on, since nothing will
+    /// turn this loop's backend for them until the next `block_on`.
+    pub(crate) fn go_idle(&self) {
+        self.absorb_remote();
+        self.answer_takes();
+        self.driver.release_detached(self.shared.id);
+    }
+
+    /// Hands over the registrations other loops asked for. Deferred from
+    /// reading the request to the next turn of the driver, after the batch
+    /// of tasks that was queued with it has run: a task woken here for the
+    /// registration then gets to use it (or park on it, and be handed over
+    /// as a waiter) before it goes. Answering at once would let two loops
+    /// whose tasks are woken for one registration take it from each other
+    /// forever, each before its own woken task ran.
+    fn answer_takes(&self) {
+        let takes = std::mem::take(&mut *self.takes.borrow_mut());
+        for take in takes {
+            Registration::hand_over(self, take);
         }
     }
 
     /// Waits for IO or timers: `Some(ZERO)` polls without blocking, `None`
     /// blocks until the nearest timer (or forever if there is none).
     pub(crate) fn turn(&self, max_wait: Option<Duration>) {
+        if !self.takes.borrow().is_empty() {
+            self.answer_takes();
+        }
         let mut wait = max_wait;
         let parked = wait != Some(Duration::ZERO) && self.shared.try_park();
         if !parked {
@@ -180,7 +217,10 @@ impl Core {
             io_waiters: self.driver.io_waiters() as u64,
             timers: self.driver.timers() as u64,
             tasks: self.tasks.owned_len() as u64,
-            io_moved_out: self.stats.moved_out.get(),
+            io_moved_out: self
+                .shared
+                .moved_out
+                .load(std::sync::atomic::Ordering::Relaxed),
         }
     }
 
@@ -188,9 +228,18 @@ impl Core {
         *self.shared.stats.lock() = self.snapshot_stats();
     }
 
-    /// Runtime drop: drop every task here, then every registration and timer.
+    /// Shutdown: drop every task here, then give up every registration
+    /// (another loop may claim it) and drop every timer; then refuse
+    /// hand-over traffic, answering what is queued.
     pub(crate) fn shutdown(&self, remote: Vec<crate::task::RawTask>) {
         self.tasks.shutdown_all(remote);
-        self.driver.shutdown();
+        let me = self.shared.id;
+        self.driver.shutdown(me);
+        let left = self.shared.finish();
+        self.takes.borrow_mut().extend(left.takes);
+        self.answer_takes();
+        for reg in left.adopts {
+            reg.free_from(me);
+        }
     }
 }

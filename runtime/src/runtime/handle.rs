@@ -193,8 +193,8 @@ impl Handle {
     }
 
     /// The runtime's counters, summed over its loops (`block_on`'s and every
-    /// worker's): live for the loop running on the calling thread, else as of
-    /// the last time that loop parked.
+    /// worker's): live for the loop running on the calling thread and for an
+    /// idle `block_on` loop, else as of the last time that loop parked.
     pub fn stats(&self) -> RuntimeStats {
         let mut sum = RuntimeStats::default();
         for shared in self.inner.loops() {
@@ -215,10 +215,20 @@ impl Handle {
     }
 }
 
-/// One loop's counters: live on its own thread, else as last published.
+/// One loop's counters: live on its own thread or while no thread drives
+/// it, else as last published.
 fn loop_stats(shared: &Arc<Shared>) -> RuntimeStats {
-    context::with_runtime(shared.id, |core| core.snapshot_stats())
-        .unwrap_or_else(|| *shared.stats.lock())
+    let mut stats = context::with_runtime(shared.id, |core| core.snapshot_stats())
+        .or_else(|| {
+            shared
+                .idle
+                .lock()
+                .as_ref()
+                .map(|core| core.snapshot_stats())
+        })
+        .unwrap_or_else(|| *shared.stats.lock());
+    stats.io_moved_out = shared.moved_out.load(Relaxed);
+    stats
 }
 
 /// Spawns onto the loop `target`: locally when it runs on this thread.

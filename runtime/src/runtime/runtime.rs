@@ -44,7 +44,9 @@ struct Enter<'a> {
 impl Drop for Enter<'_> {
     fn drop(&mut self) {
         if let Some(core) = context::exit() {
-            *self.slot.lock() = Some(core);
+            let mut slot = self.slot.lock();
+            core.go_idle();
+            *slot = Some(core);
         }
     }
 }

@@ -6,12 +6,15 @@
 
 use super::core::Core;
 use super::park::Park;
+use crate::reactor::registration::{Asked, Registration};
 use crate::sys::Backend;
 use crate::sys::Notifier;
 use crate::task::RawTask;
 use parking_lot::Mutex;
 use std::os::fd::OwnedFd;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering::*};
+use std::sync::Arc;
+use std::task::Waker;
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
@@ -34,6 +37,8 @@ pub(crate) struct Shared {
     pub(crate) live: AtomicUsize,
     /// Tasks spawned here from other threads and not yet adopted.
     pub(crate) incoming: AtomicUsize,
+    /// Registrations handed over to other loops (a stat, exact at any time).
+    pub(crate) moved_out: AtomicU64,
 }
 
 /// Work handed to the loop's thread by other threads.
@@ -42,7 +47,14 @@ pub(crate) struct Remote {
     pub(crate) tasks: Vec<RawTask>,
     /// Registrations dropped on other threads: (token, fd) to deregister, then close.
     pub(crate) released: Vec<(u64, OwnedFd)>,
+    /// Requests to hand a registration this loop holds over to another loop.
+    pub(crate) takes: Vec<crate::reactor::registration::Take>,
+    /// Registrations handed over to this loop, to register with its backend.
+    pub(crate) adopts: Vec<Arc<Registration>>,
+    /// No tasks or released fds are accepted any more (shutting down).
     closed: bool,
+    /// The loop has shut down: nothing at all is accepted any more.
+    dead: bool,
 }
 
 impl Shared {
@@ -58,6 +70,7 @@ impl Shared {
             idle: Mutex::new(None),
             live: AtomicUsize::new(0),
             incoming: AtomicUsize::new(0),
+            moved_out: AtomicU64::new(0),
         }
     }
 
@@ -106,6 +119,51 @@ impl Shared {
         self.announce();
     }
 
+    /// Asks this loop, which holds `reg`, to hand it over to the loop `to`
+    /// (or to nobody), from another thread. With no thread driving this
+    /// loop (a current-thread runtime between `block_on` calls), it is done
+    /// here and now on the idle core; else it is queued, and `waker` is
+    /// woken once the loop has handled it.
+    pub(crate) fn request_take(
+        &self,
+        reg: &Arc<Registration>,
+        to: Option<&Arc<Shared>>,
+        waker: &Waker,
+    ) -> Asked {
+        // The idle slot's lock is held until the request is queued: a thread
+        // starting `block_on` takes the core only after that, and a loop
+        // going idle handles its queue under the same lock.
+        let slot = self.idle.lock();
+        if let Some(core) = slot.as_deref() {
+            Registration::hand_over(core, reg.take_to(to.cloned(), None));
+            return Asked::Done;
+        }
+        let mut remote = self.remote.lock();
+        if remote.dead {
+            return Asked::Refused;
+        }
+        remote
+            .takes
+            .push(reg.take_to(to.cloned(), Some(waker.clone())));
+        drop(remote);
+        drop(slot);
+        self.announce();
+        Asked::Queued
+    }
+
+    /// Tells this loop it now holds `reg`, so it registers it even if no task
+    /// of its own uses it soon. False if the loop is gone.
+    pub(crate) fn push_adopt(&self, reg: &Arc<Registration>) -> bool {
+        let mut remote = self.remote.lock();
+        if remote.dead {
+            return false;
+        }
+        remote.adopts.push(reg.clone());
+        drop(remote);
+        self.announce();
+        true
+    }
+
     /// Flags remote work and wakes the loop if it is parked.
     fn announce(&self) {
         self.remote_pending.swap(true, Release); // a swap: see tests/loom_park.rs
@@ -149,7 +207,10 @@ impl Shared {
         Some(Remote {
             tasks: std::mem::take(&mut remote.tasks),
             released: std::mem::take(&mut remote.released),
+            takes: std::mem::take(&mut remote.takes),
+            adopts: std::mem::take(&mut remote.adopts),
             closed: remote.closed,
+            dead: remote.dead,
         })
     }
 
@@ -175,9 +236,25 @@ impl Shared {
             tasks: std::mem::take(&mut remote.tasks),
             released: std::mem::take(&mut remote.released),
             closed: true,
+            ..Remote::default()
         };
         drop(remote);
         self.notifier.lock().take();
         left
+    }
+
+    /// The end of shutdown, after the driver gave up every registration:
+    /// refuse hand-over traffic from now on and return what is queued
+    /// (requests to answer, registrations handed over to give up).
+    pub(crate) fn finish(&self) -> Remote {
+        let mut remote = self.remote.lock();
+        remote.dead = true;
+        Remote {
+            takes: std::mem::take(&mut remote.takes),
+            adopts: std::mem::take(&mut remote.adopts),
+            closed: true,
+            dead: true,
+            ..Remote::default()
+        }
     }
 }

@@ -27,7 +27,8 @@ pub struct RuntimeStats {
     /// Live tasks.
     pub tasks: u64,
     /// Registrations handed over to another loop (a worker, or another
-    /// runtime) because a task there needed to wait on the IO object.
+    /// runtime) because a task there needed to wait on the IO object (exact
+    /// at any time, unlike the counters published when a loop parks).
     pub io_moved_out: u64,
 }
 

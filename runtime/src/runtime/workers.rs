@@ -75,7 +75,7 @@ impl Drop for DoneGuard {
 impl Workers {
     /// Starts one thread per core. If a thread cannot be started, the ones
     /// already running are stopped and joined, and the error returned.
-    pub(crate) fn start(cores: Vec<Box<Core>>) -> io::Result<Workers> {
+    pub(crate) fn start(cores: Vec<Core>) -> io::Result<Workers> {
         let mut workers = Workers {
             threads: Vec::with_capacity(cores.len()),
             stops: Vec::with_capacity(cores.len()),
@@ -87,7 +87,7 @@ impl Workers {
             let (s, done) = (stop.clone(), workers.done.clone());
             let spawned = thread::Builder::new()
                 .name(format!("mini_rt-worker-{i}"))
-                .spawn(move || run(core, s, DoneGuard(done)));
+                .spawn(move || run(Box::new(core), s, DoneGuard(done)));
             match spawned {
                 Ok(t) => {
                     workers.threads.push(t);

@@ -89,9 +89,11 @@ proptest! {
                 Op::Register => {
                     let (ours, peer) = UnixStream::pair().unwrap();
                     ours.set_nonblocking(true).unwrap();
-                    let (tok, _) = driver
-                        .register(ours.as_raw_fd(), Interest::READABLE | Interest::WRITABLE)
-                        .unwrap();
+                    let reg = Registration::unowned(
+                        ours.as_raw_fd(),
+                        Interest::READABLE | Interest::WRITABLE,
+                    );
+                    let tok = driver.register(&reg, Vec::new()).map_err(|(e, _)| e).unwrap();
                     prop_assert!(live.iter().all(|l| l.tok != tok), "token reissued");
                     prop_assert!(!dead.contains(&tok), "dead token reissued");
                     live.push(Live { id: next_id, tok, ours, peer });
