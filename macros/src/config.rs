@@ -6,10 +6,10 @@ use quote::{quote, ToTokens};
 use syn::parse::Parser;
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
-use syn::{Expr, ExprLit, Lit, LitStr, Meta, MetaNameValue, Path, Token};
+use syn::{Expr, ExprLit, Lit, LitInt, LitStr, Meta, MetaNameValue, Path, Token};
 
 /// The keys the attributes accept.
-const KEYS: &str = "`backend`, `flavor`, `crate`";
+const KEYS: &str = "`backend`, `flavor`, `worker_threads`, `crate`";
 
 /// The backend names, as spelled by `MINI_RT_BACKEND`, and their variants.
 const BACKENDS: &[(&str, &str)] = &[
@@ -29,6 +29,10 @@ pub(crate) struct Config {
     crate_path: Option<Path>,
     /// Whether `flavor` was given (it may be given only once).
     flavor_seen: bool,
+    /// `flavor = "multi_thread"` was given.
+    multi_thread: bool,
+    /// `worker_threads = N`, with N's literal (for error spans).
+    worker_threads: Option<LitInt>,
 }
 
 impl Config {
@@ -39,7 +43,26 @@ impl Config {
         for meta in metas {
             config.apply(meta)?;
         }
+        if let (Some(n), false) = (&config.worker_threads, config.multi_thread) {
+            return Err(syn::Error::new_spanned(
+                n,
+                "the `worker_threads` option requires the `multi_thread` runtime flavor; \
+                 add `flavor = \"multi_thread\"`",
+            ));
+        }
         Ok(config)
+    }
+
+    /// The `Builder` constructor (and worker count) the flavor asks for.
+    pub(crate) fn builder_call(&self, crate_path: &TokenStream) -> TokenStream {
+        if !self.multi_thread {
+            return quote!(#crate_path::runtime::Builder::new_current_thread());
+        }
+        let workers = self
+            .worker_threads
+            .as_ref()
+            .map(|n| quote!(.worker_threads(#n)));
+        quote!(#crate_path::runtime::Builder::new_multi_thread() #workers)
     }
 
     /// The path the expansion uses to name the `mini_rt` crate.
@@ -85,10 +108,7 @@ impl Config {
             "backend" => self.set_backend(&path, &value),
             "flavor" => self.set_flavor(&path, &value),
             "crate" => self.set_crate(&path, &value),
-            "worker_threads" => Err(syn::Error::new_spanned(
-                path,
-                "mini_rt is single-threaded: `worker_threads` is not supported",
-            )),
+            "worker_threads" => self.set_worker_threads(&path, &value),
             other => Err(syn::Error::new_spanned(path, unknown_key(other))),
         }
     }
@@ -121,19 +141,49 @@ impl Config {
         self.flavor_seen = true;
         let lit = string_value(value, "flavor")?;
         match lit.value().as_str() {
-            // mini_rt's only runtime is a current-thread one whose `spawn`
-            // already accepts `!Send` futures, which is what tokio's `local`
-            // flavor provides: both map to the same runtime.
+            // mini_rt's current-thread runtime's `spawn` already accepts
+            // `!Send` futures, which is what tokio's `local` flavor provides:
+            // both map to the same runtime.
             "current_thread" | "local" => Ok(()),
-            "multi_thread" => Err(syn::Error::new_spanned(
-                lit,
-                "mini_rt is single-threaded: the `multi_thread` flavor is not supported; \
-                 remove `flavor` or use `flavor = \"current_thread\"`",
-            )),
+            "multi_thread" => {
+                self.multi_thread = true;
+                Ok(())
+            }
             other => Err(syn::Error::new_spanned(
                 &lit,
-                format!("unknown flavor `{other}`; mini_rt only has `current_thread`"),
+                format!("unknown flavor `{other}`; expected `current_thread` or `multi_thread`"),
             )),
+        }
+    }
+
+    fn set_worker_threads(&mut self, path: &Path, value: &Expr) -> syn::Result<()> {
+        if self.worker_threads.is_some() {
+            return Err(syn::Error::new_spanned(
+                path,
+                "`worker_threads` set multiple times",
+            ));
+        }
+        let lit = match value {
+            Expr::Lit(ExprLit {
+                lit: Lit::Int(n), ..
+            }) => n.clone(),
+            other => {
+                return Err(syn::Error::new(
+                    other.span(),
+                    "`worker_threads` expects an integer literal, e.g. `worker_threads = 4`",
+                ))
+            }
+        };
+        match lit.base10_parse::<usize>() {
+            Ok(0) => Err(syn::Error::new_spanned(
+                &lit,
+                "`worker_threads` must be at least 1",
+            )),
+            Ok(_) => {
+                self.worker_threads = Some(lit);
+                Ok(())
+            }
+            Err(e) => Err(syn::Error::new_spanned(&lit, e)),
         }
     }
 
@@ -156,7 +206,7 @@ impl Config {
 }
 
 fn is_known(key: &str) -> bool {
-    matches!(key, "backend" | "flavor" | "crate")
+    matches!(key, "backend" | "flavor" | "worker_threads" | "crate")
 }
 
 fn unknown_key(key: &str) -> String {

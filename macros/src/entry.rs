@@ -1,5 +1,6 @@
 //! The expansion shared by `#[main]` and `#[test]`: turn an `async fn` into a
-//! sync one that builds a current-thread runtime and blocks on the body.
+//! sync one that builds a runtime (current-thread unless
+//! `flavor = "multi_thread"`) and blocks on the body.
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{quote, quote_spanned};
@@ -142,6 +143,7 @@ fn rewrite(
         Some(config) => {
             let crate_path = config.crate_path(last_start);
             let backend = config.backend_call(&crate_path);
+            let builder = config.builder_call(&crate_path);
             let attrs = match kind {
                 Kind::Test => quote!(#[::core::prelude::v1::test]),
                 Kind::Main => TokenStream::new(),
@@ -157,7 +159,7 @@ fn rewrite(
                     clippy::needless_return
                 )]
                 {
-                    return #crate_path::runtime::Builder::new_current_thread()
+                    return #builder
                         .enable_all()
                         #backend
                         .build()

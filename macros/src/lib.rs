@@ -1,12 +1,13 @@
 //! mini_rt's `#[main]` and `#[test]` attributes. Use them through the facade,
 //! as `#[mini_rt::main]` and `#[mini_rt::test]`.
 //!
-//! Both accept tokio's syntax, minus what a single-threaded runtime cannot do:
+//! Both accept tokio's syntax:
 //!
 //! | argument | meaning |
 //! |---|---|
 //! | `backend = "epoll" \| "epoll-lt" \| "epoll-oneshot" \| "poll" \| "select"` | the readiness multiplexer (`Backend::{EpollEdge, EpollLevel, EpollOneshot, Poll, Select}`); without it, the runtime's default (which honours `MINI_RT_BACKEND`) |
-//! | `flavor = "current_thread"` | accepted for tokio compatibility (also `"local"`); `"multi_thread"` is an error |
+//! | `flavor = "current_thread" \| "multi_thread"` | the runtime: current-thread (the default; `"local"` is accepted too) or multi-thread (`Builder::new_multi_thread`) |
+//! | `worker_threads = N` | the multi-thread runtime's worker count (default: the number of CPUs); only with `flavor = "multi_thread"` |
 //! | `crate = "path"` | the path to `mini_rt` if it was renamed |
 //!
 //! Any other argument, a function without `async`, or a function with
@@ -20,7 +21,10 @@ mod config;
 mod entry;
 mod item;
 
-/// Runs an `async fn main` on a fresh current-thread runtime.
+/// Runs an `async fn main` on a fresh runtime: current-thread, or
+/// multi-thread with `flavor = "multi_thread"` (the body then runs on the
+/// main thread, in `block_on`, and `Handle::spawn` places tasks on the
+/// workers).
 ///
 /// ```ignore
 /// #[mini_rt::main]
@@ -50,7 +54,9 @@ mod item;
 ///
 /// Arguments: `backend = "poll"` (or `"epoll"`, `"epoll-lt"`,
 /// `"epoll-oneshot"`, `"select"`) adds `.backend(Backend::Poll)` to the
-/// builder; `flavor = "current_thread"` is accepted and ignored;
+/// builder; `flavor = "multi_thread"` builds with
+/// `Builder::new_multi_thread()`, and `worker_threads = 4` adds
+/// `.worker_threads(4)` to it; `flavor = "current_thread"` is the default;
 /// `crate = "my_rt"` names a renamed `mini_rt`.
 ///
 /// ```ignore
@@ -65,7 +71,7 @@ pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
 }
 
 /// Turns an `async fn` into a `#[test]` that runs its body on a fresh
-/// current-thread runtime.
+/// runtime (current-thread unless `flavor = "multi_thread"`).
 ///
 /// Takes the same arguments as [`main`](macro@main). Other attributes such
 /// as `#[should_panic]` and `#[ignore]` apply to the generated test as usual;

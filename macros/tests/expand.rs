@@ -21,6 +21,8 @@ mod mock {
         thread_local! {
             /// What the last `Builder` was configured with.
             pub static BUILT: Cell<Option<(bool, Option<Backend>)>> = const { Cell::new(None) };
+            /// The last `Builder`'s flavor: multi-thread, and its worker count.
+            pub static FLAVOR: Cell<Option<(bool, Option<usize>)>> = const { Cell::new(None) };
         }
 
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -35,6 +37,8 @@ mod mock {
         pub struct Builder {
             enabled: bool,
             backend: Option<Backend>,
+            multi_thread: bool,
+            workers: Option<usize>,
         }
 
         impl Builder {
@@ -42,7 +46,19 @@ mod mock {
                 Builder {
                     enabled: false,
                     backend: None,
+                    multi_thread: false,
+                    workers: None,
                 }
+            }
+            pub fn new_multi_thread() -> Builder {
+                Builder {
+                    multi_thread: true,
+                    ..Builder::new_current_thread()
+                }
+            }
+            pub fn worker_threads(&mut self, n: usize) -> &mut Self {
+                self.workers = Some(n);
+                self
             }
             pub fn enable_all(&mut self) -> &mut Self {
                 self.enabled = true;
@@ -54,6 +70,7 @@ mod mock {
             }
             pub fn build(&mut self) -> io::Result<Runtime> {
                 BUILT.with(|b| b.set(Some((self.enabled, self.backend))));
+                FLAVOR.with(|f| f.set(Some((self.multi_thread, self.workers))));
                 Ok(Runtime)
             }
         }
@@ -82,7 +99,7 @@ mod mock {
     }
 }
 
-use mock::runtime::{Backend, BUILT};
+use mock::runtime::{Backend, BUILT, FLAVOR};
 
 /// A future that is pending once (waking itself), to prove the body is
 /// really driven by `block_on`.
@@ -134,6 +151,22 @@ async fn test_with_ignore() {
 #[mini_rt_macros::test(backend = "poll", flavor = "current_thread", crate = "crate::mock")]
 async fn backend_poll() {
     assert_eq!(built(), Some((true, Some(Backend::Poll))));
+}
+
+#[mini_rt_macros::test(crate = "crate::mock")]
+async fn flavor_defaults_to_current_thread() {
+    assert_eq!(FLAVOR.with(|f| f.get()), Some((false, None)));
+}
+
+#[mini_rt_macros::test(crate = "crate::mock", flavor = "multi_thread")]
+async fn flavor_multi_thread_builds_a_multi_thread_runtime() {
+    assert_eq!(FLAVOR.with(|f| f.get()), Some((true, None)));
+}
+
+#[mini_rt_macros::test(worker_threads = 3, crate = "crate::mock", flavor = "multi_thread")]
+async fn worker_threads_sets_the_worker_count() {
+    assert_eq!(FLAVOR.with(|f| f.get()), Some((true, Some(3))));
+    assert_eq!(built(), Some((true, None)));
 }
 
 #[mini_rt_macros::test(crate = "crate::mock", backend = "epoll")]

@@ -1,2 +1,2 @@
-#[mini_rt_macros::main(flavor = "multi_thread")]
+#[mini_rt_macros::main(flavor = "multi_thread", worker_threads = 0)]
 async fn main() {}
