@@ -162,10 +162,16 @@ impl Registration {
     /// Owner's thread: make sure the owner's driver has the fd registered
     /// (it may have just been handed over). Fails if the backend refuses the
     /// fd; the registration is then given up (`FREE`).
+    #[inline]
     pub(crate) fn ensure_registered(self: &Arc<Self>, core: &Core) -> io::Result<()> {
         if self.token() != UNREGISTERED {
             return Ok(());
         }
+        self.register_here(core)
+    }
+
+    #[cold]
+    fn register_here(self: &Arc<Self>, core: &Core) -> io::Result<()> {
         let home = self.home.lock();
         self.register_locked(core, home)
     }

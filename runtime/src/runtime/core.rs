@@ -25,6 +25,8 @@ pub(crate) struct Core {
     /// Requests to hand registrations over, answered when the loop next
     /// turns its driver (see [`Core::answer_takes`]).
     takes: RefCell<Vec<Take>>,
+    /// Whether `takes` is non-empty (one load on every turn).
+    takes_pending: Cell<bool>,
 }
 
 /// Counters kept on the runtime thread (plain cells: no atomics on hot paths),
@@ -78,6 +80,7 @@ impl Core {
             stats: Stats::default(),
             event_interval: event_interval.max(1),
             takes: RefCell::new(Vec::new()),
+            takes_pending: Cell::new(false),
         }
     }
 
@@ -153,6 +156,7 @@ impl Core {
             }
             if !remote.takes.is_empty() {
                 self.takes.borrow_mut().extend(remote.takes);
+                self.takes_pending.set(true);
             }
             for reg in remote.adopts {
                 reg.adopt(self);
@@ -177,7 +181,9 @@ impl Core {
     /// as a waiter) before it goes. Answering at once would let two loops
     /// whose tasks are woken for one registration take it from each other
     /// forever, each before its own woken task ran.
+    #[cold]
     fn answer_takes(&self) {
+        self.takes_pending.set(false);
         let takes = std::mem::take(&mut *self.takes.borrow_mut());
         for take in takes {
             Registration::hand_over(self, take);
@@ -187,7 +193,7 @@ impl Core {
     /// Waits for IO or timers: `Some(ZERO)` polls without blocking, `None`
     /// blocks until the nearest timer (or forever if there is none).
     pub(crate) fn turn(&self, max_wait: Option<Duration>) {
-        if !self.takes.borrow().is_empty() {
+        if self.takes_pending.get() {
             self.answer_takes();
         }
         let mut wait = max_wait;
