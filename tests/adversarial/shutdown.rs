@@ -5,12 +5,14 @@
 //! Counting fds needs a process of its own (other tests open fds
 //! concurrently), so the body runs in a re-executed child.
 
-use crate::support::open_fds;
+use crate::support::{bounded, open_fds, DropFlag};
 use crate::util::*;
 use mini_rt::runtime::Handle;
 use mini_rt::task::yield_now;
 use mini_rt::time::sleep;
 use std::os::unix::net::UnixStream;
+use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const CHILD: &str = "shutdown::dropping_a_busy_runtime_closes_every_fd_and_returns_promptly";
@@ -61,4 +63,57 @@ fn dropping_a_busy_runtime_closes_every_fd_and_returns_promptly() {
     drop(peers);
     assert!(took < Duration::from_secs(1), "runtime drop took {took:?}");
     assert_eq!(open_fds(), before, "fds leaked by a dropped runtime");
+}
+
+/// A `Send` task spawned with `Handle::spawn`, holding `flag`, that never ends.
+fn spawn_pending(handle: &Handle, flag: &Arc<AtomicBool>) -> mini_rt::task::JoinHandle<()> {
+    let flag = DropFlag(flag.clone());
+    handle.spawn(async move {
+        let _flag = flag;
+        std::future::pending::<()>().await
+    })
+}
+
+/// A runtime pinned to its thread by a `!Send` task and dropped on another
+/// thread must leak that task, but `Send` tasks queued by `Handle::spawn`
+/// and never adopted are shut down: their futures are dropped and their
+/// handles resolve as cancelled (and dropping a handle afterwards finds the
+/// future gone). One waits in the remote queue, one was already moved to
+/// the local queue when `block_on` returned.
+#[test]
+fn runtime_dropped_on_another_thread_cancels_tasks_still_in_its_remote_queue() {
+    // Interval 1: the driver (and the remote queue) is checked after every
+    // poll, so a task can be absorbed without being run.
+    let rt = mini_rt::runtime::Builder::new_current_thread()
+        .event_interval(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let flags: Vec<Arc<AtomicBool>> = (0..2).map(|_| Arc::default()).collect();
+    let absorbed = rt.block_on(async {
+        let not_send = std::rc::Rc::new(());
+        mini_rt::spawn(async move {
+            let _pinned = not_send;
+            std::future::pending::<()>().await
+        });
+        yield_now().await;
+        let (handle, flag) = (Handle::current(), flags[0].clone());
+        let absorbed = std::thread::spawn(move || spawn_pending(&handle, &flag));
+        let absorbed = absorbed.join().unwrap();
+        // Wakes this future: the loop turns the driver, absorbing the
+        // task, then polls this future, which returns before it runs.
+        yield_now().await;
+        assert_eq!(Handle::current().stats().tasks, 1, "the absorbed task ran");
+        absorbed
+    });
+    // The runtime is idle: this one waits in the remote queue.
+    let queued = spawn_pending(rt.handle(), &flags[1]);
+    std::thread::spawn(move || drop(rt)).join().unwrap();
+    let check = crate::util::rt();
+    for (i, h) in [absorbed, queued].into_iter().enumerate() {
+        assert!(flags[i].load(SeqCst), "task {i}'s future was not dropped");
+        assert!(h.is_finished(), "task {i} was not shut down");
+        let res = check.block_on(bounded(5, h));
+        assert!(res.unwrap_err().is_cancelled());
+    }
 }

@@ -19,7 +19,10 @@ use std::time::Duration;
 /// `!Send`), only that thread may drive it; other threads get a clear panic.
 /// Dropping the runtime drops every task on the current thread and releases
 /// every fd the runtime holds (its backend and eventfd included); it never
-/// waits for `spawn_blocking` threads.
+/// waits for `spawn_blocking` threads. Dropped on another thread while it
+/// holds such possibly-`!Send` tasks, it cannot drop them there: it leaks
+/// them with their fds, and cancels only the `Send` tasks that
+/// `Handle::spawn` queued and that never started.
 pub struct Runtime {
     handle: Handle,
     core: Mutex<Option<Box<Core>>>,
@@ -156,6 +159,9 @@ impl Drop for Runtime {
                 "mini_rt: runtime dropped on a thread other than the one its tasks were \
                  spawned on; leaking those tasks and their resources"
             );
+            // But tasks queued by `Handle::spawn` and never adopted are `Send`
+            // and would be stranded: cancel them, as `Handle::spawn` promises.
+            core.tasks.shutdown_unadopted(left.tasks);
             std::mem::forget(core);
             return;
         }

@@ -151,7 +151,9 @@ impl RawTask {
         }
     }
 
-    /// Drops the future and completes the task as cancelled. Runtime thread only.
+    /// Drops the future and completes the task as cancelled. Runtime thread
+    /// only, except for a never-adopted task (spawned by `Handle::spawn`,
+    /// hence `Send`), which any thread may shut down.
     pub(crate) fn shutdown(&self) {
         // SAFETY: the cell is alive; the vtable matches its type.
         unsafe { (self.header().vtable.shutdown)(self.ptr) }
