@@ -7,9 +7,10 @@
 
 use crate::support::{bounded, open_fds, DropFlag};
 use crate::util::*;
-use mini_rt::runtime::Handle;
+use mini_rt::runtime::{Handle, Runtime};
 use mini_rt::task::yield_now;
 use mini_rt::time::sleep;
+use std::cell::RefCell;
 use std::os::unix::net::UnixStream;
 use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
 use std::sync::Arc;
@@ -116,4 +117,65 @@ fn runtime_dropped_on_another_thread_cancels_tasks_still_in_its_remote_queue() {
         let res = check.block_on(bounded(5, h));
         assert!(res.unwrap_err().is_cancelled());
     }
+}
+
+thread_local! {
+    /// A runtime kept per thread, as blocking wrappers around async code do.
+    static THREAD_RT: RefCell<Option<Runtime>> = const { RefCell::new(None) };
+}
+
+const TLS_CHILD: &str =
+    "shutdown::runtime_dropped_during_thread_local_destruction_drops_its_tasks_and_closes_its_fds";
+
+/// A runtime stored in a thread-local is dropped while the thread's
+/// thread-locals are destroyed, the runtime's own context among them
+/// (stored before the runtime first ran, it is destroyed after it): that
+/// must neither abort the process nor leak its tasks or fds.
+#[test]
+fn runtime_dropped_during_thread_local_destruction_drops_its_tasks_and_closes_its_fds() {
+    if !is_child(TLS_CHILD) {
+        return run_child(TLS_CHILD, &[], Duration::from_secs(10));
+    }
+    let before = open_fds();
+    let flags: Vec<Arc<AtomicBool>> = (0..3).map(|_| Arc::default()).collect();
+    let in_thread = flags.clone();
+    std::thread::spawn(move || {
+        THREAD_RT.with(|slot| *slot.borrow_mut() = Some(rt()));
+        THREAD_RT
+            .with(|slot| {
+                let slot = slot.borrow();
+                slot.as_ref().unwrap().block_on(async {
+                    let mut flags = in_thread.into_iter().map(DropFlag);
+                    let listener = mini_rt::net::TcpListener::bind("127.0.0.1:0").await?;
+                    let flag = flags.next();
+                    mini_rt::spawn(async move {
+                        let _flag = flag;
+                        listener.accept().await
+                    });
+                    let flag = flags.next();
+                    mini_rt::spawn(async move {
+                        let _flag = flag;
+                        sleep(Duration::from_secs(3600)).await
+                    });
+                    let (ours, _peer) = UnixStream::pair()?;
+                    let (ours, flag) = (register(ours), flags.next());
+                    mini_rt::spawn(async move {
+                        let _flag = flag;
+                        read(&ours, &mut [0u8; 8]).await
+                    });
+                    yield_now().await;
+                    let stats = Handle::current().stats();
+                    assert_eq!((stats.tasks, stats.timers), (3, 1));
+                    assert!(open_fds() >= before + 4, "the runtime opened its fds");
+                    std::io::Result::Ok(())
+                })
+            })
+            .unwrap();
+    })
+    .join()
+    .expect("the thread exits normally");
+    for (i, f) in flags.iter().enumerate() {
+        assert!(f.load(SeqCst), "task {i} was not dropped");
+    }
+    assert_eq!(open_fds(), before, "fds leaked by the runtime");
 }

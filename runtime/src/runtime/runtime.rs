@@ -84,8 +84,13 @@ impl Runtime {
         };
         crate::sys::thread::tighten_timer_slack();
         let _enter = Enter { slot: &self.core };
-        if context::enter(core).is_err() {
-            unreachable!("the context was checked to be free");
+        if let Err(core) = context::enter(core) {
+            // The context was free, so it is destroyed: the thread is exiting.
+            *self.core.lock() = Some(core);
+            panic!(
+                "mini_rt: `block_on` called while this thread's thread-locals are being \
+                 destroyed; a runtime cannot run there"
+            );
         }
         let mut future = pin!(future);
         context::with_core(|core| core.block_on(future.as_mut())).expect("entered above")
@@ -170,7 +175,11 @@ impl Drop for Runtime {
                 context::with_core(|core| core.shutdown(left.tasks));
                 drop(context::exit());
             }
-            // Dropped inside another runtime: shut down without our context.
+            // Dropped inside another runtime, or while this thread's
+            // thread-locals are destroyed (a runtime kept in a `thread_local!`):
+            // shut down without our context. Tasks and registrations dropped
+            // then find no runtime and close their fds directly (the remote
+            // queue is closed); then the driver drops what is left.
             Err(core) => core.shutdown(left.tasks),
         }
     }
