@@ -91,6 +91,8 @@ fn runtime_dropped_on_another_thread_cancels_tasks_still_in_its_remote_queue() {
         .build()
         .unwrap();
     let flags: Vec<Arc<AtomicBool>> = (0..2).map(|_| Arc::default()).collect();
+    // Its handle is returned, not awaited: the task must stay queued.
+    #[allow(clippy::async_yields_async)]
     let absorbed = rt.block_on(async {
         let not_send = std::rc::Rc::new(());
         mini_rt::spawn(async move {
