@@ -60,10 +60,10 @@ async fn uncatchable_signals_are_a_clear_error() {
     assert!(err.to_string().contains("cannot be listened for"));
 }
 
-/// A real-time signal no other test raises, so no delivery can make a
-/// `recv` below complete for the wrong reason.
-fn quiet_signal() -> SignalKind {
-    SignalKind::from_raw(libc::SIGRTMIN() + 3)
+/// Real-time signal `n`: each test below uses one no other test raises, so
+/// no delivery can make its `recv` complete for the wrong reason.
+fn quiet_signal(n: i32) -> SignalKind {
+    SignalKind::from_raw(libc::SIGRTMIN() + n)
 }
 
 /// Polled where its pipe cannot be watched, a `Signal` gets the same error
@@ -71,7 +71,7 @@ fn quiet_signal() -> SignalKind {
 #[test]
 fn signal_polled_outside_any_runtime_returns_instead_of_spinning() {
     let rt = Runtime::new().unwrap();
-    let mut sig = rt.block_on(async { signal(quiet_signal()) }).unwrap();
+    let mut sig = rt.block_on(async { signal(quiet_signal(3)) }).unwrap();
     let (tx, rx) = std::sync::mpsc::channel();
     // On a thread of its own, so a spinning poll fails the test instead of
     // hanging it.
@@ -89,11 +89,11 @@ fn signal_polled_outside_any_runtime_returns_instead_of_spinning() {
 #[test]
 fn signal_polled_under_another_runtime_does_not_wake_itself_forever() {
     let (rt, other) = (Runtime::new().unwrap(), Runtime::new().unwrap());
-    let mut sig = rt.block_on(async { signal(quiet_signal()) }).unwrap();
+    let mut sig = rt.block_on(async { signal(quiet_signal(4)) }).unwrap();
     let got = other.block_on(async { bounded(5, sig.recv()).await });
     assert_eq!(got, None);
     rt.block_on(async {
-        raise(quiet_signal().as_raw_value());
+        raise(quiet_signal(4).as_raw_value());
         assert_eq!(bounded(5, sig.recv()).await, Some(()));
     });
 }
