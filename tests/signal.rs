@@ -1,8 +1,12 @@
-//! Signals: in-process SIGUSR1/SIGUSR2 reach every listener; forbidden signals error.
+//! Signals: in-process SIGUSR1/SIGUSR2 reach every listener; forbidden
+//! signals error; a `Signal` polled away from its runtime ends its wait.
 
 mod support;
 
+use mini_rt::runtime::Runtime;
 use mini_rt::signal::unix::{signal, SignalKind};
+use std::task::{Context, Poll, Waker};
+use std::time::Duration;
 use support::bounded;
 
 fn raise(sig: libc::c_int) {
@@ -54,4 +58,42 @@ async fn uncatchable_signals_are_a_clear_error() {
     let err = signal(SignalKind::from_raw(libc::SIGKILL)).unwrap_err();
     assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput);
     assert!(err.to_string().contains("cannot be listened for"));
+}
+
+/// Real-time signal `n`: each test below uses one no other test raises, so
+/// no delivery can make its `recv` complete for the wrong reason.
+fn quiet_signal(n: i32) -> SignalKind {
+    SignalKind::from_raw(libc::SIGRTMIN() + n)
+}
+
+/// Polled where its pipe cannot be watched, a `Signal` gets the same error
+/// on every read: it must end the wait (`None`), not retry it forever.
+#[test]
+fn signal_polled_outside_any_runtime_returns_instead_of_spinning() {
+    let rt = Runtime::new().unwrap();
+    let mut sig = rt.block_on(async { signal(quiet_signal(3)) }).unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    // On a thread of its own, so a spinning poll fails the test instead of
+    // hanging it.
+    std::thread::spawn(move || {
+        let polled = sig.poll_recv(&mut Context::from_waker(Waker::noop()));
+        let _ = tx.send(polled);
+    });
+    let polled = rx.recv_timeout(Duration::from_secs(5));
+    assert_eq!(polled, Ok(Poll::Ready(None)), "poll_recv did not return");
+}
+
+/// Under another runtime the error used to make the task wake itself (its
+/// budget ran out) and spin on a whole core; the wait must end instead, and
+/// the `Signal` still work on its own runtime afterwards.
+#[test]
+fn signal_polled_under_another_runtime_does_not_wake_itself_forever() {
+    let (rt, other) = (Runtime::new().unwrap(), Runtime::new().unwrap());
+    let mut sig = rt.block_on(async { signal(quiet_signal(4)) }).unwrap();
+    let got = other.block_on(async { bounded(5, sig.recv()).await });
+    assert_eq!(got, None);
+    rt.block_on(async {
+        raise(quiet_signal(4).as_raw_value());
+        assert_eq!(bounded(5, sig.recv()).await, Some(()));
+    });
 }

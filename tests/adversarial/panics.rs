@@ -217,3 +217,55 @@ fn task_panicking_in_poll_is_reported_and_its_neighbours_keep_running() {
         neighbour_still_served().await;
     });
 }
+
+/// Sends `panicking()` on its channel when dropped.
+struct ReportsPanickingOnDrop(Option<mini_rt::sync::oneshot::Sender<bool>>);
+
+impl Drop for ReportsPanickingOnDrop {
+    fn drop(&mut self) {
+        let panicking = std::thread::panicking();
+        if let Some(tx) = self.0.take() {
+            let _ = tx.send(panicking);
+        }
+        assert!(panicking, "dropped after the unwind, not during it");
+    }
+}
+
+/// A future whose first poll panics, holding `D` in a field (an async
+/// block's locals would be dropped by its own unwind cleanup, whoever runs
+/// it; a field is dropped only when the runtime drops the future).
+struct PanicsInPoll<D>(#[allow(dead_code)] D);
+
+impl<D> Future for PanicsInPoll<D> {
+    type Output = ();
+    fn poll(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<()> {
+        panic!("poll panic");
+    }
+}
+
+/// tokio drops a panicking task's future during the unwind: its destructors
+/// see `std::thread::panicking()` and run before the `JoinHandle` resolves.
+#[test]
+fn future_of_task_panicking_in_poll_is_dropped_during_the_unwind() {
+    rt().block_on(async {
+        let (tx, mut rx) = mini_rt::sync::oneshot::channel();
+        let h = mini_rt::spawn(PanicsInPoll(ReportsPanickingOnDrop(Some(tx))));
+        let err = bounded(5, h).await.unwrap_err();
+        assert!(err.is_panic(), "{err:?}");
+        // Sent before the handle resolved, so it is already there.
+        assert_eq!(rx.try_recv(), Ok(true), "not dropped during the unwind");
+        neighbour_still_served().await;
+    });
+}
+
+/// A future that also panics in its drop during that unwind is caught
+/// there: the process does not abort, and the poll's panic is reported.
+#[test]
+fn future_panicking_in_drop_while_its_poll_unwinds_reports_the_poll_panic() {
+    rt().block_on(async {
+        let h = mini_rt::spawn(PanicsInPoll(PanicOnDrop));
+        let err = bounded(5, h).await.unwrap_err();
+        assert_eq!(err.into_panic().downcast_ref::<&str>(), Some(&"poll panic"));
+        neighbour_still_served().await;
+    });
+}

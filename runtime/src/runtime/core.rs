@@ -120,7 +120,7 @@ impl Core {
     }
 
     /// Moves remote work (wakes and spawns from other threads, registrations
-    /// released on other threads) into the local structures.
+    /// and timers released elsewhere) into the local structures.
     #[inline]
     fn absorb_remote(&self) {
         if self.shared.remote_pending() {
@@ -136,6 +136,12 @@ impl Core {
             }
             for (token, fd) in remote.released {
                 self.driver.deregister_token(token, &fd);
+            }
+            if !remote.timers.is_empty() {
+                let mut timers = self.driver.timers.borrow_mut();
+                for key in remote.timers {
+                    timers.remove(key);
+                }
             }
         }
     }

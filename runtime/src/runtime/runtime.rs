@@ -19,7 +19,10 @@ use std::time::Duration;
 /// `!Send`), only that thread may drive it; other threads get a clear panic.
 /// Dropping the runtime drops every task on the current thread and releases
 /// every fd the runtime holds (its backend and eventfd included); it never
-/// waits for `spawn_blocking` threads.
+/// waits for `spawn_blocking` threads. Dropped on another thread while it
+/// holds such possibly-`!Send` tasks, it cannot drop them there: it leaks
+/// them with their fds, and cancels only the `Send` tasks that
+/// `Handle::spawn` queued and that never started.
 pub struct Runtime {
     handle: Handle,
     core: Mutex<Option<Box<Core>>>,
@@ -81,8 +84,13 @@ impl Runtime {
         };
         crate::sys::thread::tighten_timer_slack();
         let _enter = Enter { slot: &self.core };
-        if context::enter(core).is_err() {
-            unreachable!("the context was checked to be free");
+        if let Err(core) = context::enter(core) {
+            // The context was free, so it is destroyed: the thread is exiting.
+            *self.core.lock() = Some(core);
+            panic!(
+                "mini_rt: `block_on` called while this thread's thread-locals are being \
+                 destroyed; a runtime cannot run there"
+            );
         }
         let mut future = pin!(future);
         context::with_core(|core| core.block_on(future.as_mut())).expect("entered above")
@@ -156,6 +164,9 @@ impl Drop for Runtime {
                 "mini_rt: runtime dropped on a thread other than the one its tasks were \
                  spawned on; leaking those tasks and their resources"
             );
+            // But tasks queued by `Handle::spawn` and never adopted are `Send`
+            // and would be stranded: cancel them, as `Handle::spawn` promises.
+            core.tasks.shutdown_unadopted(left.tasks);
             std::mem::forget(core);
             return;
         }
@@ -164,7 +175,11 @@ impl Drop for Runtime {
                 context::with_core(|core| core.shutdown(left.tasks));
                 drop(context::exit());
             }
-            // Dropped inside another runtime: shut down without our context.
+            // Dropped inside another runtime, or while this thread's
+            // thread-locals are destroyed (a runtime kept in a `thread_local!`):
+            // shut down without our context. Tasks and registrations dropped
+            // then find no runtime and close their fds directly (the remote
+            // queue is closed); then the driver drops what is left.
             Err(core) => core.shutdown(left.tasks),
         }
     }

@@ -1,11 +1,13 @@
 //! The thread-safe half of a runtime: what wakers, handles and other threads
-//! reach through an `Arc`: the remote run queue and the coalesced wake-up.
+//! reach through an `Arc`: the remote run queue (with the fds and timers
+//! released off the runtime's thread) and the coalesced wake-up.
 
 use super::park::Park;
 use crate::sys::Backend;
 use crate::sys::Notifier;
 use crate::task::blocking::Pool;
 use crate::task::RawTask;
+use crate::time::heap::TimerKey;
 use parking_lot::Mutex;
 use std::os::fd::OwnedFd;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::*};
@@ -31,6 +33,8 @@ pub(crate) struct Remote {
     pub(crate) tasks: Vec<RawTask>,
     /// Registrations dropped on other threads: (token, fd) to deregister, then close.
     pub(crate) released: Vec<(u64, OwnedFd)>,
+    /// Timers whose `Sleep` was dropped or reset off the runtime's thread.
+    pub(crate) timers: Vec<TimerKey>,
     closed: bool,
 }
 
@@ -95,6 +99,20 @@ impl Shared {
         self.unpark();
     }
 
+    /// Hands the key of a timer whose `Sleep` was dropped (or reset) where
+    /// the runtime is not running to the runtime, which removes the entry
+    /// on its thread. After the runtime closed, the timers are gone already.
+    pub(crate) fn release_timer(&self, key: TimerKey) {
+        let mut remote = self.remote.lock();
+        if remote.closed {
+            return;
+        }
+        remote.timers.push(key);
+        drop(remote);
+        self.remote_pending.swap(true, Release); // a swap: see tests/loom_park.rs
+        self.unpark();
+    }
+
     /// Makes sure the runtime thread looks at its queues soon: if it is parked
     /// in the backend, write the eventfd (once: later calls see NOTIFIED).
     pub(crate) fn unpark(&self) {
@@ -132,6 +150,7 @@ impl Shared {
         Some(Remote {
             tasks: std::mem::take(&mut remote.tasks),
             released: std::mem::take(&mut remote.released),
+            timers: std::mem::take(&mut remote.timers),
             closed: remote.closed,
         })
     }
@@ -151,6 +170,7 @@ impl Shared {
         let left = Remote {
             tasks: std::mem::take(&mut remote.tasks),
             released: std::mem::take(&mut remote.released),
+            timers: std::mem::take(&mut remote.timers),
             closed: true,
         };
         drop(remote);

@@ -117,13 +117,19 @@ pub fn signal(kind: SignalKind) -> io::Result<Signal> {
 }
 
 impl Signal {
-    /// Waits for the next delivery. Never returns `None` (the stream does not end);
-    /// the `Option` is tokio's signature.
+    /// Waits for the next delivery.
+    ///
+    /// Returns `None` when no delivery can be received through this
+    /// `Signal` any more, as tokio's does once its runtime is gone: its
+    /// runtime was dropped, or it is awaited where that runtime is not
+    /// running (outside `block_on`, on another thread, under another
+    /// runtime), where its pipe cannot be watched. Awaited again on its own
+    /// runtime, it works as before.
     pub async fn recv(&mut self) -> Option<()> {
         poll_fn(|cx| self.poll_recv(cx)).await
     }
 
-    /// Polls for the next delivery.
+    /// Polls for the next delivery; `Ready(None)` as for [`recv`](Self::recv).
     pub fn poll_recv(&mut self, cx: &mut Context<'_>) -> Poll<Option<()>> {
         let mut buf = [0u8; 64];
         loop {
@@ -135,11 +141,13 @@ impl Signal {
             if let Some(w) = WAITERS.lock().get_mut(self.slot) {
                 *w = Some(cx.waker().clone());
             }
+            // Loop only after draining bytes: then the counter may have
+            // moved. Any error (or EOF, which cannot happen while the
+            // process holds the write end) would repeat on every read, so
+            // looping on it would spin forever: end the wait instead.
             match ready!(self.pipe.poll_read(cx, &mut buf)) {
                 Ok(n) if n > 0 => wake_all(),
-                // EOF cannot happen (we hold the write end); errors are not
-                // expected either: treat both as "check the counter again".
-                _ => {}
+                Ok(_) | Err(_) => return Poll::Ready(None),
             }
         }
     }
