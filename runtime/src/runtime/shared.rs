@@ -4,7 +4,7 @@
 use super::park::Park;
 use crate::sys::Backend;
 use crate::sys::Notifier;
-use crate::task::blocking::Pool;
+use crate::task::pool::Pool;
 use crate::task::RawTask;
 use parking_lot::Mutex;
 use std::os::fd::OwnedFd;

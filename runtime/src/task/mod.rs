@@ -11,6 +11,8 @@ pub(crate) mod coop;
 mod join;
 mod join_set;
 mod list;
+#[doc(hidden)]
+pub mod pool;
 mod raw;
 mod state;
 mod task_local;
