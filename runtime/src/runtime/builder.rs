@@ -29,7 +29,7 @@ impl Builder {
         Builder {
             backend: None,
             event_interval: 61,
-            max_blocking_threads: 64,
+            max_blocking_threads: 512,
         }
     }
 
@@ -62,7 +62,11 @@ impl Builder {
         self
     }
 
-    /// The most threads `spawn_blocking` may start (default 64).
+    /// The most threads [`spawn_blocking`](crate::task::spawn_blocking) may
+    /// run at once (default 512, as tokio's; at least 1). Threads start on
+    /// demand and exit after 10 s idle. When all of them are busy, further
+    /// closures queue and run, in order, as threads free up: nothing is
+    /// lost, but a closure queued behind long-running ones waits for them.
     pub fn max_blocking_threads(&mut self, n: usize) -> &mut Self {
         self.max_blocking_threads = n.max(1);
         self

@@ -83,7 +83,9 @@ impl Handle {
         }
     }
 
-    /// Runs `f` on the runtime's blocking pool, from any thread.
+    /// Runs `f` on the runtime's blocking pool, from any thread (see
+    /// [`task::spawn_blocking`](crate::task::spawn_blocking): when the pool is
+    /// full, `f` queues until a thread is free).
     pub fn spawn_blocking<F, R>(&self, f: F) -> JoinHandle<R>
     where
         F: FnOnce() -> R + Send + 'static,

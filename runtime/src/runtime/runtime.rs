@@ -120,7 +120,9 @@ impl Runtime {
         task::spawn_on(core, future.take().expect("taken once"), true)
     }
 
-    /// Runs `f` on the runtime's blocking thread pool.
+    /// Runs `f` on the runtime's blocking thread pool (see
+    /// [`task::spawn_blocking`](crate::task::spawn_blocking): when the pool is
+    /// full, `f` queues until a thread is free).
     pub fn spawn_blocking<F, R>(&self, f: F) -> JoinHandle<R>
     where
         F: FnOnce() -> R + Send + 'static,

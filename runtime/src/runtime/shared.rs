@@ -5,7 +5,7 @@
 use super::park::Park;
 use crate::sys::Backend;
 use crate::sys::Notifier;
-use crate::task::blocking::Pool;
+use crate::task::pool::Pool;
 use crate::task::RawTask;
 use crate::time::heap::TimerKey;
 use parking_lot::Mutex;

@@ -12,6 +12,8 @@ mod join;
 mod join_set;
 mod list;
 mod local_set;
+#[doc(hidden)]
+pub mod pool;
 mod raw;
 mod state;
 mod task_local;

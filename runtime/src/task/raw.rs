@@ -170,6 +170,11 @@ impl RawTask {
         self.header().state.load() & state::COMPLETE != 0
     }
 
+    /// Whether the task was aborted or shut down (its cancelled bit is set).
+    pub(crate) fn is_cancelled(&self) -> bool {
+        self.header().state.load() & state::CANCELLED != 0
+    }
+
     /// Takes one more reference.
     pub(crate) fn clone_ref(&self) -> RawTask {
         self.header().state.ref_inc();
