@@ -3,9 +3,12 @@
 use super::error;
 use super::split::{split, split_owned, OwnedReadHalf, OwnedWriteHalf, ReadHalf, WriteHalf};
 use crate::addr::{no_addresses, to_socket_addrs, ToSocketAddrs};
-use mini_rt_runtime::io::Interest;
+use mini_rt_runtime::io::{Interest, ReadBuf};
+#[cfg(doc)]
+use mini_rt_runtime::io::{AsyncRead, AsyncWrite};
 use mini_rt_runtime::reactor::PollEvented;
 use mini_rt_runtime::sys::net as sys;
+use mini_rt_runtime::sys::read_buf;
 use std::fmt;
 use std::future::poll_fn;
 use std::io;
@@ -19,11 +22,12 @@ use std::time::Duration;
 ///
 /// Create one with [`connect`](TcpStream::connect), by accepting on a
 /// [`TcpListener`](super::TcpListener), or from a [`TcpSocket`](super::TcpSocket).
-/// It implements [`AsyncRead`](futures_io::AsyncRead) and
-/// [`AsyncWrite`](futures_io::AsyncWrite) — the `futures-io` traits
-/// that `mini_rt::io` re-exports — so `read`/`write_all` come from
-/// `mini_rt::io::{AsyncReadExt, AsyncWriteExt}` as in tokio. `poll_close`
-/// (`shutdown()` in the ext trait) shuts down the write side.
+/// It implements tokio's [`AsyncRead`] and [`AsyncWrite`] (which
+/// `mini_rt::io` re-exports), so `read`/`write_all` come from
+/// `mini_rt::io::{AsyncReadExt, AsyncWriteExt}` and tokio-util's codecs take
+/// it as they take tokio's. `poll_read` reads into the `ReadBuf`'s unfilled
+/// part without zeroing it; vectored writes are one `writev`;
+/// `poll_shutdown` (`shutdown()` in the ext trait) shuts down the write side.
 ///
 /// Reading and writing cost one syscall each: readiness is cached by the
 /// reactor, and a short read clears it without a `read` that would only
@@ -154,15 +158,16 @@ impl TcpStream {
     /// Receives data without removing it from the queue, waiting until
     /// some is available. `Ok(0)` means end of stream.
     pub async fn peek(&self, buf: &mut [u8]) -> io::Result<usize> {
-        poll_fn(|cx| self.poll_peek(cx, buf)).await
+        let mut buf = ReadBuf::new(buf);
+        poll_fn(|cx| self.poll_peek(cx, &mut buf)).await
     }
 
-    /// Polls [`peek`](TcpStream::peek).
-    ///
-    /// Difference from tokio: takes `&mut [u8]` (mini_rt has no `ReadBuf`)
-    /// and returns the number of bytes peeked.
-    pub fn poll_peek(&self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
-        self.io.poll_io(cx, Interest::READABLE, |s| s.peek(buf))
+    /// Polls [`peek`](TcpStream::peek): the peeked bytes are filled into
+    /// `buf` (its unfilled part is not zeroed first) and their count is
+    /// returned, as tokio's.
+    pub fn poll_peek(&self, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<usize>> {
+        self.io
+            .poll_io(cx, Interest::READABLE, |s| read_buf::peek(s.as_fd(), buf))
     }
 }
 

@@ -14,10 +14,11 @@ use std::task::{Context, Poll};
 
 /// A Unix-domain stream socket, as `tokio::net::UnixStream`.
 ///
-/// It implements the **futures-io** [`AsyncRead`](futures_io::AsyncRead) and
-/// [`AsyncWrite`](futures_io::AsyncWrite)
-/// traits (tokio implements its own traits of the same names); `poll_close`
-/// shuts the write side down, as tokio's `poll_shutdown`.
+/// It implements tokio's [`AsyncRead`](mini_rt_runtime::io::AsyncRead) and
+/// [`AsyncWrite`](mini_rt_runtime::io::AsyncWrite), as tokio's does:
+/// `poll_read` reads into the `ReadBuf`'s unfilled part without zeroing it,
+/// vectored writes are one `writev`, and `poll_shutdown` shuts the write
+/// side down.
 #[derive(Debug)]
 pub struct UnixStream {
     io: PollEvented<net::UnixStream>,

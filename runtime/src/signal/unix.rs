@@ -8,6 +8,7 @@ use std::fs::File;
 use std::future::poll_fn;
 use std::io;
 use std::task::{ready, Context, Poll, Waker};
+use tokio::io::ReadBuf;
 
 /// A kind of signal to listen for (a signal number).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -125,7 +126,7 @@ impl Signal {
 
     /// Polls for the next delivery.
     pub fn poll_recv(&mut self, cx: &mut Context<'_>) -> Poll<Option<()>> {
-        let mut buf = [0u8; 64];
+        let mut bytes = [0u8; 64];
         loop {
             let count = os::deliveries(self.signum);
             if count != self.seen {
@@ -135,8 +136,9 @@ impl Signal {
             if let Some(w) = WAITERS.lock().get_mut(self.slot) {
                 *w = Some(cx.waker().clone());
             }
+            let mut buf = ReadBuf::new(&mut bytes);
             match ready!(self.pipe.poll_read(cx, &mut buf)) {
-                Ok(n) if n > 0 => wake_all(),
+                Ok(()) if !buf.filled().is_empty() => wake_all(),
                 // EOF cannot happen (we hold the write end); errors are not
                 // expected either: treat both as "check the counter again".
                 _ => {}
