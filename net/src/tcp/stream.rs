@@ -1,6 +1,5 @@
 //! `TcpStream`: a connected TCP socket on the reactor.
 
-use super::error;
 use super::split::{split, split_owned, OwnedReadHalf, OwnedWriteHalf, ReadHalf, WriteHalf};
 use crate::addr::{no_addresses, to_socket_addrs, ToSocketAddrs};
 use mini_rt_runtime::io::{Interest, ReadBuf};
@@ -42,16 +41,16 @@ impl TcpStream {
     ///
     /// The socket is created non-blocking and close-on-exec; the connect is
     /// non-blocking (`EINPROGRESS`, then wait for writable, then `SO_ERROR`).
-    /// An error keeps the OS error's `ErrorKind` (e.g. `ConnectionRefused`)
-    /// and names the address in its message; the OS error is its `source`.
+    /// An error is the plain OS error, as tokio's: a refused connection has
+    /// `raw_os_error() == Some(ECONNREFUSED)`.
     pub async fn connect<A: ToSocketAddrs>(addr: A) -> io::Result<TcpStream> {
         let mut last = None;
         for addr in to_socket_addrs(addr).await? {
-            let res = match sys::socket(sys::Domain::for_addr(&addr), sys::Type::Stream) {
-                Ok(fd) => TcpStream::connect_fd(fd, addr).await,
-                Err(e) => Err(error::connect(addr, e)),
+            let res = async {
+                let fd = sys::socket(sys::Domain::for_addr(&addr), sys::Type::Stream)?;
+                TcpStream::connect_fd(fd, addr).await
             };
-            match res {
+            match res.await {
                 Ok(stream) => return Ok(stream),
                 Err(e) => last = Some(e),
             }
@@ -61,16 +60,13 @@ impl TcpStream {
 
     /// Connects the non-blocking socket `fd` to `addr` (shared with `TcpSocket`).
     pub(crate) async fn connect_fd(fd: OwnedFd, addr: SocketAddr) -> io::Result<TcpStream> {
-        let res = async {
-            sys::connect(fd.as_fd(), &addr)?;
-            let stream = TcpStream::new(net::TcpStream::from(fd))?;
-            stream.io.readiness(Interest::WRITABLE).await?;
-            match sys::take_error(stream.as_fd())? {
-                Some(e) => Err(e),
-                None => Ok(stream),
-            }
-        };
-        res.await.map_err(|e| error::connect(addr, e))
+        sys::connect(fd.as_fd(), &addr)?;
+        let stream = TcpStream::new(net::TcpStream::from(fd))?;
+        stream.io.readiness(Interest::WRITABLE).await?;
+        match sys::take_error(stream.as_fd())? {
+            Some(e) => Err(e),
+            None => Ok(stream),
+        }
     }
 
     /// Registers an already non-blocking std stream with the current runtime.
