@@ -107,7 +107,9 @@ async fn length_delimited_frames_over_a_unix_pair() {
     let (mut a, got) = bounded(10, async { mini_rt::join!(send, recv) }).await;
     assert_eq!(got, frames);
     // And back the other way.
-    bounded(5, b.send(Bytes::from_static(b"ack"))).await.unwrap();
+    bounded(5, b.send(Bytes::from_static(b"ack")))
+        .await
+        .unwrap();
     let ack = bounded(5, a.next()).await.unwrap().unwrap();
     assert_eq!(&ack[..], b"ack");
 }

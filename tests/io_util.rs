@@ -149,7 +149,9 @@ async fn next_line_is_cancel_safe_on_a_socket() {
     let (mut client, server) = tcp_pair().await;
     let mut lines = BufReader::new(server).lines();
     client.write_all(b"hel").await.unwrap();
-    bounded(5, lines.get_ref().get_ref().readable()).await.unwrap();
+    bounded(5, lines.get_ref().get_ref().readable())
+        .await
+        .unwrap();
     // One poll reads the partial line, then the future is dropped.
     assert!(lines.next_line().now_or_never().is_none());
     client.write_all(b"lo\r\nworld\n").await.unwrap();
@@ -168,7 +170,10 @@ async fn read_until_keeps_partial_data_across_cancellation() {
     let mut record = Vec::new();
     client.write_all(b"par").await.unwrap();
     bounded(5, reader.get_ref().readable()).await.unwrap();
-    assert!(reader.read_until(b';', &mut record).now_or_never().is_none());
+    assert!(reader
+        .read_until(b';', &mut record)
+        .now_or_never()
+        .is_none());
     assert_eq!(record, b"par");
     client.write_all(b"tial;next").await.unwrap();
     let n = bounded(5, reader.read_until(b';', &mut record))
@@ -194,7 +199,10 @@ async fn copy_bidirectional_proxies_between_two_connections() {
         wr.shutdown().await.unwrap();
     };
     let mut back = Vec::new();
-    let (_, got) = bounded(10, async { mini_rt::join!(send, rd.read_to_end(&mut back)) }).await;
+    let (_, got) = bounded(10, async {
+        mini_rt::join!(send, rd.read_to_end(&mut back))
+    })
+    .await;
     assert_eq!(got.unwrap(), data.len());
     assert!(back == data);
     let n = data.len() as u64;

@@ -6,8 +6,8 @@
 
 mod support;
 
-use mini_rt::net::{TcpListener, TcpSocket, TcpStream, UdpSocket, UnixDatagram, UnixListener};
 use mini_rt::net::UnixStream;
+use mini_rt::net::{TcpListener, TcpSocket, TcpStream, UdpSocket, UnixDatagram, UnixListener};
 use std::io;
 use support::{bounded, TempDir};
 
@@ -16,7 +16,10 @@ fn assert_plain_os_error(err: &io::Error, errno: i32) {
     assert_eq!(err.raw_os_error(), Some(errno), "{err:?}");
     assert!(format!("{err:?}").starts_with("Os {"), "{err:?}");
     assert_eq!(err.kind(), io::Error::from_raw_os_error(errno).kind());
-    assert_eq!(err.to_string(), io::Error::from_raw_os_error(errno).to_string());
+    assert_eq!(
+        err.to_string(),
+        io::Error::from_raw_os_error(errno).to_string()
+    );
     assert!(err.get_ref().is_none(), "no custom payload: {err:?}");
 }
 

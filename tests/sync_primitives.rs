@@ -237,7 +237,10 @@ async fn notify_one_without_a_waiter_stores_a_single_permit() {
     bounded(notify.notified()).await; // the stored permit
     let mut second = pin!(notify.notified());
     let mut cx = Context::from_waker(Waker::noop());
-    assert!(second.as_mut().poll(&mut cx).is_pending(), "only one permit");
+    assert!(
+        second.as_mut().poll(&mut cx).is_pending(),
+        "only one permit"
+    );
     notify.notify_waiters(); // stores nothing, wakes the one waiting
     bounded(second).await;
 }

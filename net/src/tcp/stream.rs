@@ -2,9 +2,9 @@
 
 use super::split::{split, split_owned, OwnedReadHalf, OwnedWriteHalf, ReadHalf, WriteHalf};
 use crate::addr::{no_addresses, to_socket_addrs, ToSocketAddrs};
-use mini_rt_runtime::io::{Interest, ReadBuf};
 #[cfg(doc)]
 use mini_rt_runtime::io::{AsyncRead, AsyncWrite};
+use mini_rt_runtime::io::{Interest, ReadBuf};
 use mini_rt_runtime::reactor::PollEvented;
 use mini_rt_runtime::sys::net as sys;
 use mini_rt_runtime::sys::read_buf;
@@ -161,7 +161,11 @@ impl TcpStream {
     /// Polls [`peek`](TcpStream::peek): the peeked bytes are filled into
     /// `buf` (its unfilled part is not zeroed first) and their count is
     /// returned, as tokio's.
-    pub fn poll_peek(&self, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<usize>> {
+    pub fn poll_peek(
+        &self,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<usize>> {
         self.io
             .poll_io(cx, Interest::READABLE, |s| read_buf::peek(s.as_fd(), buf))
     }
