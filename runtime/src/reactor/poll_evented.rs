@@ -202,6 +202,7 @@ impl<E: AsRawFd + Into<OwnedFd>> PollEvented<E> {
     /// receive queue is empty, so readiness is cleared without paying for a
     /// read that would only return `EAGAIN`; edge-triggered epoll reports the
     /// next arrival. Only valid for stream sockets and pipes.
+    #[inline]
     pub fn poll_read(&self, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>>
     where
         E: AsFd,

@@ -15,6 +15,7 @@ use tokio::io::ReadBuf;
 /// `read(2)` from `fd` into `buf`'s unfilled part; on success the bytes read
 /// are filled (and initialised) and their count is returned. `Ok(0)` means
 /// end of stream, or that `buf` had no room.
+#[inline]
 pub fn read(fd: BorrowedFd<'_>, buf: &mut ReadBuf<'_>) -> io::Result<usize> {
     fill(buf, |ptr, len| {
         // SAFETY: `ptr` points to `len` writable bytes (the unfilled part of
@@ -36,6 +37,7 @@ pub fn peek(fd: BorrowedFd<'_>, buf: &mut ReadBuf<'_>) -> io::Result<usize> {
 
 /// Runs `op(ptr, len)` on `buf`'s unfilled part and marks the `n` bytes it
 /// reports as written initialised and filled.
+#[inline]
 fn fill(
     buf: &mut ReadBuf<'_>,
     op: impl FnOnce(*mut libc::c_void, usize) -> io::Result<isize>,
