@@ -3,6 +3,7 @@
 
 mod support;
 
+use mini_rt::io::ReadBuf;
 use std::os::fd::AsRawFd;
 
 use mini_rt::runtime::{Builder, Handle, Runtime};
@@ -184,10 +185,11 @@ fn busy_yielding_task_does_not_starve_timers_or_io() {
         let b = mini_rt::reactor::PollEvented::new(b).unwrap();
         std::io::Write::write_all(&mut &a, b"x").unwrap();
         let mut buf = [0u8; 4];
-        let n = bounded(5, poll_fn(|cx| b.poll_read(cx, &mut buf)))
+        let mut buf = ReadBuf::new(&mut buf);
+        bounded(5, poll_fn(|cx| b.poll_read(cx, &mut buf)))
             .await
             .unwrap();
-        assert_eq!(&buf[..n], b"x");
+        assert_eq!(buf.filled(), b"x");
         stop.set(true);
         assert!(spinner.await.unwrap() > 0);
     });
@@ -291,6 +293,7 @@ fn dropping_the_runtime_closes_its_fds() {
                 let a = mini_rt::reactor::PollEvented::new(a).unwrap();
                 mini_rt::spawn(async move {
                     let mut buf = [0u8; 1];
+                    let mut buf = ReadBuf::new(&mut buf);
                     let _ = poll_fn(|cx| a.poll_read(cx, &mut buf)).await;
                     drop(b);
                 });

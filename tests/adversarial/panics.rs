@@ -3,6 +3,7 @@
 
 use crate::support::{bounded, cpu_time, DropFlag};
 use crate::util::*;
+use mini_rt::io::ReadBuf;
 use mini_rt::time::{sleep, sleep_until, Instant, Sleep};
 use std::future::{poll_fn, Future};
 use std::io::Write;
@@ -138,6 +139,7 @@ fn waker_panicking_when_its_fd_becomes_readable_does_not_take_the_runtime_down()
         let (ours, peer) = UnixStream::pair().unwrap();
         let ours = register(ours);
         let mut buf = [0u8; 1];
+        let mut buf = ReadBuf::new(&mut buf);
         let read = poll_fn(|cx| ours.poll_read(cx, &mut buf));
         wake_a_panicking_waker(read, || (&peer).write_all(b"x").unwrap()).await;
     });
@@ -187,7 +189,10 @@ fn wakers_in_the_same_batch_after_a_panicking_one_are_all_woken() {
         let forwards: Vec<_> = (0..N).map(|_| Forward::new(&task)).collect();
         let wakers = std::iter::once(bomb).chain(forwards.iter().map(|f| f.clone().into()));
         for ((ours, _), w) in pairs.iter().zip(wakers) {
-            let polled = ours.poll_read(&mut Context::from_waker(&w), &mut [0u8; 1]);
+            let polled = ours.poll_read(
+                &mut Context::from_waker(&w),
+                &mut ReadBuf::new(&mut [0u8; 1]),
+            );
             assert!(polled.is_pending());
         }
         for (_, peer) in &pairs {

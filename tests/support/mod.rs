@@ -157,3 +157,17 @@ impl Drop for TempDir {
         let _ = std::fs::remove_dir_all(&self.0);
     }
 }
+
+/// A connected loopback TCP pair (client, server) on the current runtime.
+pub async fn tcp_pair() -> (mini_rt::net::TcpStream, mini_rt::net::TcpStream) {
+    let listener = mini_rt::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .unwrap();
+    let addr = listener.local_addr().unwrap();
+    let accept = mini_rt::spawn(async move { listener.accept().await.unwrap().0 });
+    let client = bounded(5, mini_rt::net::TcpStream::connect(addr))
+        .await
+        .unwrap();
+    let server = bounded(5, accept).await.unwrap();
+    (client, server)
+}

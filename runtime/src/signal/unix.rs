@@ -8,6 +8,7 @@ use std::fs::File;
 use std::future::poll_fn;
 use std::io;
 use std::task::{ready, Context, Poll, Waker};
+use tokio::io::ReadBuf;
 
 /// A kind of signal to listen for (a signal number).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -131,7 +132,7 @@ impl Signal {
 
     /// Polls for the next delivery; `Ready(None)` as for [`recv`](Self::recv).
     pub fn poll_recv(&mut self, cx: &mut Context<'_>) -> Poll<Option<()>> {
-        let mut buf = [0u8; 64];
+        let mut bytes = [0u8; 64];
         loop {
             let count = os::deliveries(self.signum);
             if count != self.seen {
@@ -145,9 +146,10 @@ impl Signal {
             // moved. Any error (or EOF, which cannot happen while the
             // process holds the write end) would repeat on every read, so
             // looping on it would spin forever: end the wait instead.
+            let mut buf = ReadBuf::new(&mut bytes);
             match ready!(self.pipe.poll_read(cx, &mut buf)) {
-                Ok(n) if n > 0 => wake_all(),
-                Ok(_) | Err(_) => return Poll::Ready(None),
+                Ok(()) if !buf.filled().is_empty() => wake_all(),
+                Ok(()) | Err(_) => return Poll::Ready(None),
             }
         }
     }
