@@ -9,7 +9,7 @@ use super::ReadyEvent;
 use crate::runtime::{Shared, Stats};
 use crate::sys::{Backend, EventBuf, Interest, Ready, Selector, Trigger, NOTIFY_TOKEN};
 use crate::time::heap::TimerHeap;
-use crate::time::Clock;
+use crate::time::{can_auto_advance, Clock};
 use slab::Slab;
 use std::cell::RefCell;
 use std::io;
@@ -243,7 +243,8 @@ impl Driver {
     /// that timer's deadline (auto-advance). IO already pending is thus
     /// delivered before the clock moves. Unlike tokio, which advances even
     /// when the poll delivered IO, the jump waits for a turn that finds
-    /// nothing else to do.
+    /// nothing else to do. While a `spawn_blocking` job runs, the clock does
+    /// not jump: the wait for the timer is a real one, as in tokio.
     pub(crate) fn turn(&self, wait: Option<Duration>, shared: &Shared, stats: &Stats) {
         let mut wait = wait;
         let next_timer = self.timers.borrow().next_deadline();
@@ -252,7 +253,7 @@ impl Driver {
             let now = self.clock.now();
             let until = deadline.saturating_duration_since(now);
             let until = wait.map_or(until, |w| w.min(until));
-            if self.clock.is_paused() && until > Duration::ZERO {
+            if self.clock.is_paused() && until > Duration::ZERO && can_auto_advance(shared) {
                 jump_to = Some(now + until);
                 wait = Some(Duration::ZERO);
             } else {

@@ -7,6 +7,7 @@
 
 use crate::runtime::Handle;
 use crate::task::JoinHandle;
+use crate::time::InhibitAutoAdvance;
 use parking_lot::{Condvar, Mutex};
 use std::collections::VecDeque;
 use std::future::poll_fn;
@@ -160,9 +161,11 @@ where
         waker: None,
     }));
     let mut completer = Completer(Some(slot.clone()));
+    let inhibit = InhibitAutoAdvance::new(&handle.shared);
     handle.shared.blocking.execute(Box::new(move || {
         let r = panic::catch_unwind(AssertUnwindSafe(f));
         completer.finish(Some(r));
+        drop(inhibit); // after the wake: the runtime sees the waiter ready
     }));
     handle.spawn(async move {
         let r = poll_fn(|cx| {

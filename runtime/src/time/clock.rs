@@ -13,8 +13,10 @@
 //! it reads std's clock directly, without looking the runtime up.
 
 use crate::context;
+use crate::runtime::Shared;
 use std::cell::Cell;
-use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
+use std::sync::atomic::{AtomicBool, Ordering::*};
+use std::sync::Arc;
 use std::time::{Duration, Instant as StdInstant};
 
 /// Set the first time any clock is paused. Until then every clock reads the
@@ -96,6 +98,33 @@ impl Clock {
             self.base.set(to);
         }
     }
+}
+
+/// Holds off auto-advance of the runtime's paused clock while alive: a
+/// `spawn_blocking` job holds one until it has finished and woken its
+/// waiter, as in tokio, so a paused test's timeouts don't fire while a
+/// blocking job (a file operation, say) is still running. Meanwhile the
+/// runtime waits for timers in real time.
+pub(crate) struct InhibitAutoAdvance(Arc<Shared>);
+
+impl InhibitAutoAdvance {
+    pub(crate) fn new(shared: &Arc<Shared>) -> InhibitAutoAdvance {
+        shared.auto_advance_inhibit.fetch_add(1, AcqRel);
+        InhibitAutoAdvance(shared.clone())
+    }
+}
+
+impl Drop for InhibitAutoAdvance {
+    fn drop(&mut self) {
+        self.0.auto_advance_inhibit.fetch_sub(1, AcqRel);
+        // A runtime waiting in real time because of us re-evaluates.
+        self.0.unpark();
+    }
+}
+
+/// Whether `shared`'s runtime may auto-advance its paused clock.
+pub(crate) fn can_auto_advance(shared: &Shared) -> bool {
+    shared.auto_advance_inhibit.load(Acquire) == 0
 }
 
 /// The reading of the calling thread's runtime clock, or std's clock where

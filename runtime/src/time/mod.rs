@@ -11,8 +11,8 @@ mod interval;
 mod sleep;
 mod timeout;
 
-pub(crate) use clock::Clock;
 pub use clock::{advance, pause, resume};
+pub(crate) use clock::{can_auto_advance, Clock, InhibitAutoAdvance};
 pub use instant::Instant;
 pub use interval::{interval, interval_at, Interval, MissedTickBehavior};
 pub use sleep::{sleep, sleep_until, Sleep};
