@@ -9,7 +9,7 @@ use syn::spanned::Spanned;
 use syn::{Expr, ExprLit, Lit, LitStr, Meta, MetaNameValue, Path, Token};
 
 /// The keys the attributes accept.
-const KEYS: &str = "`backend`, `flavor`, `crate`";
+const KEYS: &str = "`backend`, `flavor`, `start_paused`, `crate`";
 
 /// The backend names, as spelled by `MINI_RT_BACKEND`, and their variants.
 const BACKENDS: &[(&str, &str)] = &[
@@ -29,6 +29,8 @@ pub(crate) struct Config {
     crate_path: Option<Path>,
     /// Whether `flavor` was given (it may be given only once).
     flavor_seen: bool,
+    /// `start_paused = true | false`, if given.
+    start_paused: Option<bool>,
 }
 
 impl Config {
@@ -58,13 +60,21 @@ impl Config {
         }
     }
 
+    /// The `.start_paused(..)` builder call, or nothing if not asked for.
+    pub(crate) fn start_paused_call(&self) -> TokenStream {
+        match self.start_paused {
+            Some(paused) => quote!(.start_paused(#paused)),
+            None => TokenStream::new(),
+        }
+    }
+
     fn apply(&mut self, meta: Meta) -> syn::Result<()> {
         let MetaNameValue { path, value, .. } = match meta {
             Meta::NameValue(nv) => nv,
             Meta::Path(path) => {
                 let key = key_name(&path)?;
                 let msg = if is_known(&key) {
-                    format!("`{key}` needs a value, e.g. `{key} = \"...\"`")
+                    format!("`{key}` needs a value, e.g. `{}`", example(&key))
                 } else {
                     unknown_key(&key)
                 };
@@ -73,7 +83,7 @@ impl Config {
             Meta::List(list) => {
                 let key = key_name(&list.path)?;
                 let msg = if is_known(&key) {
-                    format!("`{key}` is written `{key} = \"...\"`")
+                    format!("`{key}` is written `{}`", example(&key))
                 } else {
                     unknown_key(&key)
                 };
@@ -85,6 +95,7 @@ impl Config {
             "backend" => self.set_backend(&path, &value),
             "flavor" => self.set_flavor(&path, &value),
             "crate" => self.set_crate(&path, &value),
+            "start_paused" => self.set_start_paused(&path, &value),
             "worker_threads" => Err(syn::Error::new_spanned(
                 path,
                 "mini_rt is single-threaded: `worker_threads` is not supported",
@@ -137,6 +148,27 @@ impl Config {
         }
     }
 
+    fn set_start_paused(&mut self, path: &Path, value: &Expr) -> syn::Result<()> {
+        if self.start_paused.is_some() {
+            return Err(syn::Error::new_spanned(
+                path,
+                "`start_paused` set multiple times",
+            ));
+        }
+        match value {
+            Expr::Lit(ExprLit {
+                lit: Lit::Bool(b), ..
+            }) => {
+                self.start_paused = Some(b.value);
+                Ok(())
+            }
+            other => Err(syn::Error::new(
+                other.span(),
+                "`start_paused` expects `true` or `false`",
+            )),
+        }
+    }
+
     fn set_crate(&mut self, path: &Path, value: &Expr) -> syn::Result<()> {
         if self.crate_path.is_some() {
             return Err(syn::Error::new_spanned(path, "`crate` set multiple times"));
@@ -156,7 +188,15 @@ impl Config {
 }
 
 fn is_known(key: &str) -> bool {
-    matches!(key, "backend" | "flavor" | "crate")
+    matches!(key, "backend" | "flavor" | "crate" | "start_paused")
+}
+
+/// How a known key is written.
+fn example(key: &str) -> String {
+    match key {
+        "start_paused" => "start_paused = true".to_string(),
+        _ => format!("{key} = \"...\""),
+    }
 }
 
 fn unknown_key(key: &str) -> String {

@@ -142,6 +142,7 @@ fn rewrite(
         Some(config) => {
             let crate_path = config.crate_path(last_start);
             let backend = config.backend_call(&crate_path);
+            let start_paused = config.start_paused_call();
             let attrs = match kind {
                 Kind::Test => quote!(#[::core::prelude::v1::test]),
                 Kind::Main => TokenStream::new(),
@@ -160,6 +161,7 @@ fn rewrite(
                     return #crate_path::runtime::Builder::new_current_thread()
                         .enable_all()
                         #backend
+                        #start_paused
                         .build()
                         .expect("failed building the mini_rt runtime")
                         .block_on(#body_var);

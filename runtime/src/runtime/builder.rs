@@ -21,6 +21,7 @@ pub struct Builder {
     backend: Option<Backend>,
     event_interval: u32,
     max_blocking_threads: usize,
+    start_paused: bool,
 }
 
 impl Builder {
@@ -30,6 +31,7 @@ impl Builder {
             backend: None,
             event_interval: 61,
             max_blocking_threads: 512,
+            start_paused: false,
         }
     }
 
@@ -72,6 +74,15 @@ impl Builder {
         self
     }
 
+    /// Whether the runtime's clock starts paused (default `false`), as if
+    /// [`time::pause`](crate::time::pause) were its first call: timers then
+    /// auto-advance the clock whenever the runtime has nothing else to do.
+    /// tokio's `test-util` builder method; always available here.
+    pub fn start_paused(&mut self, start_paused: bool) -> &mut Self {
+        self.start_paused = start_paused;
+        self
+    }
+
     /// Builds the runtime. Fails if the backend cannot be created, or if
     /// `MINI_RT_BACKEND` names no backend (the error lists the valid names).
     pub fn build(&mut self) -> io::Result<Runtime> {
@@ -81,6 +92,9 @@ impl Builder {
         };
         let notifier = Notifier::new()?;
         let driver = Driver::new(backend, notifier.fd())?;
+        if self.start_paused {
+            driver.clock.pause().expect("a new clock runs");
+        }
         let shared = Arc::new(Shared::new(backend, notifier, self.max_blocking_threads));
         let core = Core::new(shared.clone(), driver, self.event_interval);
         Ok(Runtime::from_parts(shared, Box::new(core)))

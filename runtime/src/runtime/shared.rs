@@ -10,7 +10,7 @@ use crate::task::RawTask;
 use crate::time::heap::TimerKey;
 use parking_lot::Mutex;
 use std::os::fd::OwnedFd;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::*};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering::*};
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
@@ -25,6 +25,9 @@ pub(crate) struct Shared {
     notifier: Mutex<Option<Notifier>>,
     pub(crate) blocking: Pool,
     pub(crate) stats: Mutex<crate::runtime::RuntimeStats>,
+    /// `spawn_blocking` jobs not finished yet: a paused clock does not
+    /// auto-advance while any runs (`time::InhibitAutoAdvance`).
+    pub(crate) auto_advance_inhibit: AtomicUsize,
 }
 
 /// Work handed to the runtime thread by other threads.
@@ -49,6 +52,7 @@ impl Shared {
             notifier: Mutex::new(Some(notifier)),
             blocking: Pool::new(max_blocking),
             stats: Mutex::new(Default::default()),
+            auto_advance_inhibit: AtomicUsize::new(0),
         }
     }
 

@@ -8,6 +8,7 @@
 
 use crate::runtime::Handle;
 use crate::task::JoinHandle;
+use crate::time::InhibitAutoAdvance;
 use parking_lot::Mutex;
 use std::future::poll_fn;
 use std::panic::{self, AssertUnwindSafe};
@@ -84,6 +85,8 @@ where
         waker: None,
     }));
     let mut completer = Completer(Some(slot.clone()));
+    // Paused time must not jump while the job runs (as tokio's test-util).
+    let inhibit = InhibitAutoAdvance::new(&handle.shared);
     let waiter = handle.spawn(async move {
         let r = poll_fn(|cx| {
             let mut s = slot.lock();
@@ -112,6 +115,7 @@ where
         }
         let r = panic::catch_unwind(AssertUnwindSafe(f));
         completer.finish(Some(r));
+        drop(inhibit); // after the wake: the runtime sees the waiter ready
     }));
     waiter
 }

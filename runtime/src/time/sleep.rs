@@ -16,7 +16,10 @@ use std::time::Duration;
 ///
 /// Precision is the backend's: nanoseconds with `epoll_pwait2`, `ppoll` and
 /// `pselect` (tokio rounds up to a millisecond). `Duration::MAX` sleeps for
-/// about 30 years; a zero duration completes on first poll.
+/// about 30 years; a zero duration completes on first poll. The deadline is
+/// read from the runtime's clock: with time paused ([`pause`](super::pause)),
+/// the sleep completes when that clock reaches it, which auto-advance does
+/// as soon as the runtime has nothing else to do.
 pub fn sleep(duration: Duration) -> Sleep {
     sleep_until(Instant::now().saturating_add(duration))
 }
