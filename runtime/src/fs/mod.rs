@@ -15,7 +15,7 @@
 //!
 //! That makes each operation cost a hand-off to another thread: many small
 //! reads or writes are much slower than one large one. Batch them (the free
-//! functions [`read`] and [`write`] do a whole file in one hand-off), or wrap
+//! functions [`read`] and [`write`](fn@write) do a whole file in one hand-off), or wrap
 //! a [`File`] in a [`BufReader`](crate::io::BufReader) /
 //! [`BufWriter`](crate::io::BufWriter).
 //!

@@ -130,8 +130,21 @@ fn next_chunk(buf: &mut VecDeque<io::Result<DirEntry>>, std: &mut std::fs::ReadD
 /// One entry of a directory listing, from [`ReadDir::next_entry`].
 ///
 /// Its file type usually comes with the listing (no extra system call);
-/// [`metadata`](DirEntry::metadata) is a `stat` on the blocking pool. See
-/// [`ReadDir`] for an example.
+/// [`metadata`](DirEntry::metadata) is a `stat` on the blocking pool.
+///
+/// ```
+/// # use mini_rt_runtime as mini_rt;
+/// let dir = std::env::temp_dir().join(format!("mini_rt-doc-direntry-{}", std::process::id()));
+/// mini_rt::runtime::Runtime::new().unwrap().block_on(async {
+///     mini_rt::fs::create_dir_all(dir.join("sub")).await?;
+///     let mut entries = mini_rt::fs::read_dir(&dir).await?;
+///     let entry = entries.next_entry().await?.expect("one entry");
+///     assert_eq!(entry.file_name(), "sub");
+///     assert_eq!(entry.path(), dir.join("sub"));
+///     assert!(entry.metadata().await?.is_dir());
+///     mini_rt::fs::remove_dir_all(&dir).await
+/// }).unwrap();
+/// ```
 #[derive(Debug)]
 pub struct DirEntry {
     file_type: Option<FileType>,

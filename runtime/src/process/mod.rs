@@ -209,8 +209,10 @@ impl Command {
     }
 
     /// Spawns the child. Its exit and its piped stdio are registered with
-    /// the current runtime, so this must be called inside one (it returns
-    /// an error otherwise).
+    /// the current runtime, so this must be called inside one: outside,
+    /// the error says so (where tokio panics), and the child, already
+    /// started, is killed if [`kill_on_drop`](Self::kill_on_drop) is set and
+    /// reaped once it exits.
     pub fn spawn(&mut self) -> io::Result<Child> {
         orphan::adopt_queued();
         let std = self.std.spawn()?;
