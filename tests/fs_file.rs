@@ -14,7 +14,7 @@ use std::future::poll_fn;
 use std::io::IoSlice;
 use std::pin::Pin;
 use std::task::Poll;
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 use support::{bounded, TempDir};
 
 /// A file opened for reading and writing, holding `contents`.
@@ -236,4 +236,45 @@ async fn std_conversions_and_try_clone() {
     // The clone shares the position (std moved it to the end).
     let mut clone_std = bounded(5, clone.into_std()).await;
     assert_eq!(clone_std.stream_position().unwrap(), 5);
+}
+
+/// tokio's writes are mandatory blocking jobs: one the caller was told is
+/// done still happens when the runtime shuts down before a pool thread
+/// picked it up (the pool keeps it through shutdown).
+#[test]
+fn accepted_write_survives_runtime_shutdown() {
+    let dir = TempDir::new("file");
+    let path = dir.path("f");
+    let std = std::fs::File::create(&path).unwrap();
+    let rt = mini_rt::runtime::Builder::new_current_thread()
+        .enable_all()
+        .max_blocking_threads(1)
+        .build()
+        .unwrap();
+    let (started_tx, started_rx) = std::sync::mpsc::channel();
+    let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
+    rt.block_on(async {
+        // Hold the pool's one thread, so the write waits in the queue.
+        drop(mini_rt::task::spawn_blocking(move || {
+            started_tx.send(()).unwrap();
+            let _ = release_rx.recv_timeout(Duration::from_secs(10));
+        }));
+        started_rx.recv_timeout(Duration::from_secs(5)).unwrap();
+        let mut file = File::from_std(std);
+        file.write_all(b"data").await.unwrap();
+    });
+    drop(rt);
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        b"",
+        "the write ran too early"
+    );
+    release_tx.send(()).unwrap();
+    // Nothing reports the pool's progress after shutdown: check until a
+    // deadline.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while std::fs::read(&path).unwrap() != b"data" {
+        assert!(Instant::now() < deadline, "the accepted write was lost");
+        std::thread::sleep(Duration::from_millis(5));
+    }
 }

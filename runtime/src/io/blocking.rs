@@ -45,9 +45,8 @@ where
 /// Runs `f` on the blocking pool whether or not its result is awaited, as
 /// tokio's mandatory blocking tasks: a write that was accepted (the caller
 /// was told its bytes were taken) must reach the file even if the `File`
-/// is dropped or the runtime shuts down right after. Only a job still
-/// queued behind a full pool when the runtime shuts down is dropped unrun.
-/// Panics outside a runtime.
+/// is dropped or the runtime shuts down right after (the pool keeps such
+/// jobs through its shutdown). Panics outside a runtime.
 pub(crate) fn spawn_mandatory<F, R>(f: F) -> BlockingTask<R>
 where
     F: FnOnce() -> R + Send + 'static,
@@ -55,7 +54,7 @@ where
 {
     let (tx, rx) = oneshot::channel();
     let handle = Handle::current();
-    handle.shared.blocking.execute(Box::new(move || {
+    handle.shared.blocking.execute_mandatory(Box::new(move || {
         let _ = tx.send(panic::catch_unwind(AssertUnwindSafe(f)));
     }));
     BlockingTask(Job::Mandatory(rx))
