@@ -259,3 +259,11 @@ fn pipeline_through_child_stdout_into_stdio() {
         Ok(())
     });
 }
+
+/// Outside a runtime the child cannot be watched: spawn says so (tokio
+/// panics there).
+#[test]
+fn spawn_outside_a_runtime_is_an_error() {
+    let err = Command::new("true").kill_on_drop(true).spawn().unwrap_err();
+    assert!(err.to_string().contains("no mini_rt runtime"), "{err}");
+}
