@@ -12,6 +12,8 @@
 //! * [`io`]: tokio's IO traits and `io-util` utilities, re-exported, plus
 //!   mini_rt's `Interest` and `Ready`.
 //! * [`signal`]: `ctrl_c` and Unix signal streams.
+//! * [`fs`]: files and directories, on the blocking pool.
+//! * [`process`]: child processes, their exit and pipes on the reactor.
 //! * [`sys`]: the only place that calls libc: the backends, sockets, and the
 //!   callback interface `poll_events` / `Poller`.
 #![warn(missing_docs)]
@@ -20,7 +22,9 @@
 mod macros;
 
 mod context;
+pub mod fs;
 pub mod io;
+pub mod process;
 pub mod reactor;
 pub mod runtime;
 pub mod signal;

@@ -2,6 +2,8 @@
 //! module with `mod support;`, so not every helper is used by every file).
 #![allow(dead_code)]
 
+pub mod procs;
+
 use mini_rt::runtime::{Backend, Builder};
 use std::future::Future;
 use std::io;

@@ -17,7 +17,14 @@
 //! it, and take vectored writes (`is_write_vectored()` is `true`).
 //!
 //! mini_rt's own items here are [`Interest`] and [`Ready`] (tokio only has
-//! them with its `net` feature, i.e. its reactor).
+//! them with its `net` feature, i.e. its reactor), and the standard streams
+//! [`stdin`], [`stdout`] and [`stderr`], which run on the blocking pool as
+//! tokio's do.
+
+pub(crate) mod blocking;
+mod stdio;
+
+pub use stdio::{stderr, stdin, stdout, Stderr, Stdin, Stdout};
 
 pub use crate::sys::{Interest, Ready};
 pub use std::io::{Error, ErrorKind, Result, SeekFrom};

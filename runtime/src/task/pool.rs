@@ -3,7 +3,9 @@
 //! Threads start on demand up to a limit and exit after 10 s idle. Every
 //! decision (queue, which worker is idle, who was woken) is made under one
 //! lock, and no user code runs under it: jobs run, and queued jobs are
-//! dropped at shutdown, with the lock released.
+//! dropped at shutdown, with the lock released. Mandatory jobs (tokio's
+//! name: writes a caller was told are done) are the exception: they stay
+//! queued through shutdown and the workers run them before exiting.
 //!
 //! The idle/notify accounting (tokio's, whose pool had the same race): a
 //! worker waiting for work counts in `idle`. A submit that relies on a
@@ -56,9 +58,15 @@ struct Inner {
     max_threads: usize,
 }
 
+/// A queued job; a mandatory one survives shutdown.
+struct Queued {
+    job: Job,
+    mandatory: bool,
+}
+
 #[derive(Default)]
 struct PoolState {
-    queue: VecDeque<Job>,
+    queue: VecDeque<Queued>,
     /// Live worker threads.
     threads: usize,
     /// Workers waiting for work that no submit has claimed yet.
@@ -85,13 +93,25 @@ impl Pool {
     /// busy worker. After [`shutdown`](Pool::shutdown) the job is dropped
     /// unrun (after the lock is released).
     pub fn execute(&self, job: Job) {
+        self.submit(job, false);
+    }
+
+    /// Queues `job` as [`execute`](Pool::execute) does, but a
+    /// [`shutdown`](Pool::shutdown) leaves it queued: a worker runs it
+    /// before exiting. Dropped unrun only if submitted after the shutdown,
+    /// or if no thread can be started for it.
+    pub fn execute_mandatory(&self, job: Job) {
+        self.submit(job, true);
+    }
+
+    fn submit(&self, job: Job, mandatory: bool) {
         let mut st = self.inner.lock();
         if st.shutdown {
             drop(st);
             drop(job);
             return;
         }
-        st.queue.push_back(job);
+        st.queue.push_back(Queued { job, mandatory });
         if st.idle > 0 {
             st.idle -= 1;
             st.notified += 1;
@@ -115,14 +135,19 @@ impl Pool {
     }
 
     /// Stops the pool: later jobs are dropped unrun, queued ones are dropped
-    /// now, idle threads exit, busy ones after their current job. Does not
-    /// wait for them. The queued jobs are dropped after the lock is released,
-    /// since dropping them runs user code (which may submit more work).
+    /// now (except mandatory ones, which the workers still run), idle
+    /// threads exit, busy ones once the queue is empty. Does not wait for
+    /// them. The queued jobs are dropped after the lock is released, since
+    /// dropping them runs user code (which may submit more work).
     pub fn shutdown(&self) {
         let queued = {
             let mut st = self.inner.lock();
             st.shutdown = true;
-            mem::take(&mut st.queue)
+            let (keep, dropped) = mem::take(&mut st.queue)
+                .into_iter()
+                .partition(|q| q.mandatory);
+            st.queue = keep;
+            dropped
         };
         self.inner.cond.notify_all();
         drop(queued);
@@ -139,7 +164,7 @@ impl Inner {
     fn worker(&self) {
         let mut st = self.lock();
         'run: loop {
-            while let Some(job) = st.queue.pop_front() {
+            while let Some(Queued { job, .. }) = st.queue.pop_front() {
                 drop(st);
                 job();
                 st = self.lock();
