@@ -333,7 +333,9 @@ fn child_build_with_bogus_backend() {
 }
 
 async fn read_some(s: &PollEvented<UnixStream>, buf: &mut [u8]) -> io::Result<usize> {
-    std::future::poll_fn(|cx| s.poll_read(cx, buf)).await
+    let mut buf = mini_rt::io::ReadBuf::new(buf);
+    std::future::poll_fn(|cx| s.poll_read(cx, &mut buf)).await?;
+    Ok(buf.filled().len())
 }
 
 async fn write_all(s: &PollEvented<UnixStream>, mut buf: &[u8]) -> io::Result<()> {

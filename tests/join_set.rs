@@ -86,3 +86,33 @@ fn try_join_next_does_not_wait() {
         assert_eq!(set.try_join_next().unwrap().unwrap(), 1);
     });
 }
+
+#[test]
+fn extend_spawns_every_future_into_the_set() {
+    Runtime::new().unwrap().block_on(async {
+        let mut set = JoinSet::new();
+        set.spawn(async { 0u32 });
+        set.extend((1..10u32).map(|i| async move { i }));
+        assert_eq!(set.len(), 10);
+        let mut out = bounded(5, set.join_all()).await;
+        out.sort();
+        assert_eq!(out, (0..10).collect::<Vec<_>>());
+    });
+}
+
+#[test]
+fn spawn_on_a_handle_and_spawn_local_on_a_local_set_join_into_the_set() {
+    let rt = Runtime::new().unwrap();
+    let local = mini_rt::task::LocalSet::new();
+    let handle = rt.handle().clone();
+    local.block_on(&rt, async {
+        let mut set = JoinSet::new();
+        set.spawn_on(async { 1u32 }, &handle);
+        let not_send = std::rc::Rc::new(2u32);
+        set.spawn_local_on(async move { *not_send }, &local);
+        set.spawn_local(async { 3u32 });
+        let mut out = bounded(5, set.join_all()).await;
+        out.sort();
+        assert_eq!(out, [1, 2, 3]);
+    });
+}

@@ -87,10 +87,8 @@ fn bind_to_an_address_in_use_is_addr_in_use() {
         let s = TcpSocket::new_v4().unwrap();
         let err = s.bind(addr).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::AddrInUse, "{err}");
-        assert!(err.to_string().contains(&addr.to_string()), "{err}");
         let err = TcpListener::bind(addr).await.unwrap_err();
         assert_eq!(err.kind(), ErrorKind::AddrInUse, "{err}");
-        assert!(err.to_string().contains(&addr.to_string()), "{err}");
     });
 }
 
@@ -120,8 +118,7 @@ fn refused_connect_through_socket() {
         let err = bounded(5, TcpSocket::new_v4().unwrap().connect(addr))
             .await
             .unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::ConnectionRefused, "{err}");
-        assert!(err.to_string().contains(&addr.to_string()), "{err}");
+        assert_eq!(err.raw_os_error(), Some(libc::ECONNREFUSED), "{err:?}");
     });
 }
 

@@ -297,8 +297,7 @@ fn std_conversions_and_bind_errors() {
         );
 
         let err = UdpSocket::bind(addr).await.unwrap_err();
-        assert_eq!(err.kind(), io::ErrorKind::AddrInUse);
-        assert!(err.to_string().contains(&addr.to_string()), "{err}");
+        assert_eq!(err.raw_os_error(), Some(libc::EADDRINUSE), "{err:?}");
         let nowhere: &[SocketAddr] = &[];
         assert_eq!(
             UdpSocket::bind(nowhere).await.unwrap_err().kind(),

@@ -30,23 +30,7 @@ async fn unix_connect_with_a_full_backlog_returns_would_block_instead_of_blockin
         panic!("the backlog never filled up");
     })
     .await;
-    assert_eq!(full.kind(), std::io::ErrorKind::WouldBlock, "{full}");
-    assert!(
-        full.to_string().contains("sock"),
-        "the error names the path: {full}"
-    );
-}
-
-#[mini_rt::test]
-async fn unix_connect_to_a_missing_path_names_it() {
-    let err = UnixStream::connect("/nonexistent/mini_rt.sock")
-        .await
-        .unwrap_err();
-    assert_eq!(err.kind(), std::io::ErrorKind::NotFound);
-    assert!(
-        err.to_string().contains("/nonexistent/mini_rt.sock"),
-        "{err}"
-    );
+    assert_eq!(full.raw_os_error(), Some(libc::EAGAIN), "{full:?}");
 }
 
 #[mini_rt::test]

@@ -26,6 +26,7 @@ pub const NAMES: &[&str] = &[
     "sleep_drop",
     "sleep_many",
     "mpsc_req_reply",
+    "unbounded_ping_pong",
     "tcp_rtt",
     "sleep_overshoot",
 ];
@@ -39,6 +40,7 @@ pub const TIMEOUTS: usize = 100_000;
 pub const SLEEP_DROPS: usize = 100_000;
 pub const SLEEPERS: usize = 10_000;
 pub const REQUESTS: usize = 1000;
+pub const UNBOUNDED_PINGS: usize = 1000;
 pub const OVERSHOOT_SLEEPS: usize = 1000;
 pub const TCP_RTTS: usize = 10_000;
 /// Bytes per `tcp_rtt` message; the server reads into a larger buffer, so its
@@ -89,6 +91,7 @@ macro_rules! workloads {
                     "sleep_drop" => rt.block_on(sleep_drop()),
                     "sleep_many" => rt.block_on(sleep_many()),
                     "mpsc_req_reply" => rt.block_on(mpsc_req_reply()),
+                    "unbounded_ping_pong" => rt.block_on(unbounded_ping_pong()),
                     "tcp_rtt" => rt.block_on(tcp_rtt()),
                     "sleep_overshoot" => rt.block_on(sleep_overshoot()),
                     other => panic!("unknown workload {other}"),
@@ -207,6 +210,25 @@ macro_rules! workloads {
                 drop(tx);
                 server.await.unwrap();
                 REQUESTS
+            }
+
+            /// Two tasks bounce a counter over a pair of unbounded channels
+            /// (`UNBOUNDED_PINGS` round trips, two task switches each).
+            async fn unbounded_ping_pong() -> usize {
+                let (ping_tx, mut ping_rx) = mpsc::unbounded_channel::<usize>();
+                let (pong_tx, mut pong_rx) = mpsc::unbounded_channel::<usize>();
+                let ponger = $krate::spawn(async move {
+                    while let Some(n) = ping_rx.recv().await {
+                        let _ = pong_tx.send(n + 1);
+                    }
+                });
+                for i in 0..UNBOUNDED_PINGS {
+                    ping_tx.send(i).unwrap();
+                    assert_eq!(pong_rx.recv().await, Some(i + 1));
+                }
+                drop(ping_tx);
+                ponger.await.unwrap();
+                UNBOUNDED_PINGS
             }
 
             /// One loopback connection; the client writes `TCP_MSG` bytes and

@@ -9,7 +9,7 @@ use syn::spanned::Spanned;
 use syn::{Expr, ExprLit, Lit, LitInt, LitStr, Meta, MetaNameValue, Path, Token};
 
 /// The keys the attributes accept.
-const KEYS: &str = "`backend`, `flavor`, `worker_threads`, `crate`";
+const KEYS: &str = "`backend`, `flavor`, `worker_threads`, `start_paused`, `crate`";
 
 /// The backend names, as spelled by `MINI_RT_BACKEND`, and their variants.
 const BACKENDS: &[(&str, &str)] = &[
@@ -33,6 +33,10 @@ pub(crate) struct Config {
     multi_thread: bool,
     /// `worker_threads = N`, with N's literal (for error spans).
     worker_threads: Option<LitInt>,
+    /// `start_paused = true | false`, if given.
+    start_paused: Option<bool>,
+    /// Where `start_paused = true` was written (for the multi-thread error).
+    start_paused_span: Option<Span>,
 }
 
 impl Config {
@@ -42,6 +46,13 @@ impl Config {
         let mut config = Config::default();
         for meta in metas {
             config.apply(meta)?;
+        }
+        if let (Some(true), true) = (config.start_paused, config.multi_thread) {
+            return Err(syn::Error::new(
+                config.start_paused_span.unwrap_or_else(Span::call_site),
+                "the `start_paused` option requires the `current_thread` runtime flavor \
+                 (a paused clock is one loop's)",
+            ));
         }
         if let (Some(n), false) = (&config.worker_threads, config.multi_thread) {
             return Err(syn::Error::new_spanned(
@@ -81,13 +92,21 @@ impl Config {
         }
     }
 
+    /// The `.start_paused(..)` builder call, or nothing if not asked for.
+    pub(crate) fn start_paused_call(&self) -> TokenStream {
+        match self.start_paused {
+            Some(paused) => quote!(.start_paused(#paused)),
+            None => TokenStream::new(),
+        }
+    }
+
     fn apply(&mut self, meta: Meta) -> syn::Result<()> {
         let MetaNameValue { path, value, .. } = match meta {
             Meta::NameValue(nv) => nv,
             Meta::Path(path) => {
                 let key = key_name(&path)?;
                 let msg = if is_known(&key) {
-                    format!("`{key}` needs a value, e.g. `{key} = \"...\"`")
+                    format!("`{key}` needs a value, e.g. `{}`", example(&key))
                 } else {
                     unknown_key(&key)
                 };
@@ -96,7 +115,7 @@ impl Config {
             Meta::List(list) => {
                 let key = key_name(&list.path)?;
                 let msg = if is_known(&key) {
-                    format!("`{key}` is written `{key} = \"...\"`")
+                    format!("`{key}` is written `{}`", example(&key))
                 } else {
                     unknown_key(&key)
                 };
@@ -109,6 +128,7 @@ impl Config {
             "flavor" => self.set_flavor(&path, &value),
             "crate" => self.set_crate(&path, &value),
             "worker_threads" => self.set_worker_threads(&path, &value),
+            "start_paused" => self.set_start_paused(&path, &value),
             other => Err(syn::Error::new_spanned(path, unknown_key(other))),
         }
     }
@@ -187,6 +207,28 @@ impl Config {
         }
     }
 
+    fn set_start_paused(&mut self, path: &Path, value: &Expr) -> syn::Result<()> {
+        if self.start_paused.is_some() {
+            return Err(syn::Error::new_spanned(
+                path,
+                "`start_paused` set multiple times",
+            ));
+        }
+        match value {
+            Expr::Lit(ExprLit {
+                lit: Lit::Bool(b), ..
+            }) => {
+                self.start_paused = Some(b.value);
+                self.start_paused_span = Some(b.span());
+                Ok(())
+            }
+            other => Err(syn::Error::new(
+                other.span(),
+                "`start_paused` expects `true` or `false`",
+            )),
+        }
+    }
+
     fn set_crate(&mut self, path: &Path, value: &Expr) -> syn::Result<()> {
         if self.crate_path.is_some() {
             return Err(syn::Error::new_spanned(path, "`crate` set multiple times"));
@@ -206,7 +248,19 @@ impl Config {
 }
 
 fn is_known(key: &str) -> bool {
-    matches!(key, "backend" | "flavor" | "worker_threads" | "crate")
+    matches!(
+        key,
+        "backend" | "flavor" | "worker_threads" | "crate" | "start_paused"
+    )
+}
+
+/// How a known key is written.
+fn example(key: &str) -> String {
+    match key {
+        "start_paused" => "start_paused = true".to_string(),
+        "worker_threads" => "worker_threads = 4".to_string(),
+        _ => format!("{key} = \"...\""),
+    }
 }
 
 fn unknown_key(key: &str) -> String {

@@ -144,6 +144,7 @@ fn rewrite(
             let crate_path = config.crate_path(last_start);
             let backend = config.backend_call(&crate_path);
             let builder = config.builder_call(&crate_path);
+            let start_paused = config.start_paused_call();
             let attrs = match kind {
                 Kind::Test => quote!(#[::core::prelude::v1::test]),
                 Kind::Main => TokenStream::new(),
@@ -162,6 +163,7 @@ fn rewrite(
                     return #builder
                         .enable_all()
                         #backend
+                        #start_paused
                         .build()
                         .expect("failed building the mini_rt runtime")
                         .block_on(#body_var);

@@ -8,6 +8,7 @@
 //! | `backend = "epoll" \| "epoll-lt" \| "epoll-oneshot" \| "poll" \| "select"` | the readiness multiplexer (`Backend::{EpollEdge, EpollLevel, EpollOneshot, Poll, Select}`); without it, the runtime's default (which honours `MINI_RT_BACKEND`) |
 //! | `flavor = "current_thread" \| "multi_thread"` | the runtime: current-thread (the default; `"local"` is accepted too) or multi-thread (`Builder::new_multi_thread`) |
 //! | `worker_threads = N` | the multi-thread runtime's worker count (default: the number of CPUs); only with `flavor = "multi_thread"` |
+//! | `start_paused = true` | the runtime's clock starts paused (`Builder::start_paused`, `mini_rt::time::pause`): timers auto-advance it whenever the runtime is idle; current-thread only |
 //! | `crate = "path"` | the path to `mini_rt` if it was renamed |
 //!
 //! Any other argument, a function without `async`, or a function with
@@ -57,7 +58,10 @@ mod item;
 /// builder; `flavor = "multi_thread"` builds with
 /// `Builder::new_multi_thread()`, and `worker_threads = 4` adds
 /// `.worker_threads(4)` to it; `flavor = "current_thread"` is the default;
-/// `crate = "my_rt"` names a renamed `mini_rt`.
+/// `start_paused = true` adds `.start_paused(true)` (the clock starts
+/// paused, see `mini_rt::time::pause`; current-thread only);
+/// `crate = "my_rt"` names a renamed `mini_rt` (the path the expansion uses
+/// for the runtime).
 ///
 /// ```ignore
 /// #[mini_rt::main(backend = "select")]
@@ -82,6 +86,14 @@ pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
 /// async fn sleeps() -> Result<(), Box<dyn std::error::Error>> {
 ///     mini_rt::time::sleep(mini_rt::time::Duration::from_millis(1)).await;
 ///     Ok(())
+/// }
+///
+/// // An hour of timers in no wall time: the paused clock jumps to each one.
+/// #[mini_rt::test(start_paused = true)]
+/// async fn an_hour() {
+///     let start = mini_rt::time::Instant::now();
+///     mini_rt::time::sleep(mini_rt::time::Duration::from_secs(3600)).await;
+///     assert_eq!(start.elapsed(), mini_rt::time::Duration::from_secs(3600));
 /// }
 /// ```
 #[proc_macro_attribute]

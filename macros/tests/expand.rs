@@ -23,6 +23,8 @@ mod mock {
             pub static BUILT: Cell<Option<(bool, Option<Backend>)>> = const { Cell::new(None) };
             /// The last `Builder`'s flavor: multi-thread, and its worker count.
             pub static FLAVOR: Cell<Option<(bool, Option<usize>)>> = const { Cell::new(None) };
+            /// The last `Builder::start_paused` argument, if it was called.
+            pub static PAUSED: Cell<Option<bool>> = const { Cell::new(None) };
         }
 
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -68,6 +70,10 @@ mod mock {
                 self.backend = Some(backend);
                 self
             }
+            pub fn start_paused(&mut self, paused: bool) -> &mut Self {
+                PAUSED.with(|p| p.set(Some(paused)));
+                self
+            }
             pub fn build(&mut self) -> io::Result<Runtime> {
                 BUILT.with(|b| b.set(Some((self.enabled, self.backend))));
                 FLAVOR.with(|f| f.set(Some((self.multi_thread, self.workers))));
@@ -99,7 +105,7 @@ mod mock {
     }
 }
 
-use mock::runtime::{Backend, BUILT, FLAVOR};
+use mock::runtime::{Backend, BUILT, FLAVOR, PAUSED};
 
 /// A future that is pending once (waking itself), to prove the body is
 /// really driven by `block_on`.
@@ -187,6 +193,38 @@ async fn backend_epoll_oneshot() {
 #[mini_rt_macros::test(crate = "crate::mock", backend = "select", flavor = "local")]
 async fn backend_select() {
     assert_eq!(built(), Some((true, Some(Backend::Select))));
+}
+
+fn paused() -> Option<bool> {
+    PAUSED.with(|p| p.get())
+}
+
+#[mini_rt_macros::test(crate = "crate::mock")]
+async fn start_paused_absent_leaves_the_builder_alone() {
+    assert_eq!(paused(), None);
+}
+
+#[mini_rt_macros::test(start_paused = true, crate = "crate::mock")]
+async fn start_paused_true() {
+    yield_once().await;
+    assert_eq!(paused(), Some(true));
+    assert_eq!(built(), Some((true, None)));
+}
+
+#[mini_rt_macros::test(crate = "crate::mock", flavor = "current_thread", start_paused = false)]
+async fn start_paused_false_with_flavor() {
+    assert_eq!(paused(), Some(false));
+}
+
+#[mini_rt_macros::main(start_paused = true, backend = "poll", crate = "crate::mock")]
+async fn main_start_paused() -> Option<bool> {
+    paused()
+}
+
+#[test]
+fn main_passes_start_paused_and_backend() {
+    assert_eq!(main_start_paused(), Some(true));
+    assert_eq!(built(), Some((true, Some(Backend::Poll))));
 }
 
 /// `#[main]` on a function other than `main` (as tokio allows) makes it a

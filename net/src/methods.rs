@@ -107,8 +107,8 @@ macro_rules! stream_methods {
         pub(crate) fn poll_read_priv(
             &self,
             cx: &mut ::std::task::Context<'_>,
-            buf: &mut [u8],
-        ) -> ::std::task::Poll<::std::io::Result<usize>> {
+            buf: &mut ::mini_rt_runtime::io::ReadBuf<'_>,
+        ) -> ::std::task::Poll<::std::io::Result<()>> {
             self.io.poll_read(cx, buf)
         }
 
@@ -134,21 +134,24 @@ macro_rules! stream_methods {
     };
 }
 
-/// A connected stream's `AsyncRead` and `AsyncWrite` (`poll_close` shuts the
-/// write side down), plus [`fd_impls!`]. `$std` is the std stream type.
+/// A connected stream's `AsyncRead` and `AsyncWrite` (tokio's traits),
+/// plus [`fd_impls!`]. `$std` is the std stream type.
 macro_rules! stream_impls {
     ($ty:ident, $std:ty) => {
-        impl ::futures_io::AsyncRead for $ty {
+        /// Reads into the unfilled part of the `ReadBuf` without zeroing it.
+        impl ::mini_rt_runtime::io::AsyncRead for $ty {
             fn poll_read(
                 self: ::std::pin::Pin<&mut Self>,
                 cx: &mut ::std::task::Context<'_>,
-                buf: &mut [u8],
-            ) -> ::std::task::Poll<::std::io::Result<usize>> {
+                buf: &mut ::mini_rt_runtime::io::ReadBuf<'_>,
+            ) -> ::std::task::Poll<::std::io::Result<()>> {
                 self.poll_read_priv(cx, buf)
             }
         }
 
-        impl ::futures_io::AsyncWrite for $ty {
+        /// Writes go straight to the socket (`writev` for vectored writes);
+        /// `poll_shutdown` shuts the write side down: the peer reads EOF.
+        impl ::mini_rt_runtime::io::AsyncWrite for $ty {
             fn poll_write(
                 self: ::std::pin::Pin<&mut Self>,
                 cx: &mut ::std::task::Context<'_>,
@@ -165,6 +168,10 @@ macro_rules! stream_impls {
                 self.poll_write_vectored_priv(cx, bufs)
             }
 
+            fn is_write_vectored(&self) -> bool {
+                true
+            }
+
             /// Nothing is buffered in user space: always ready.
             fn poll_flush(
                 self: ::std::pin::Pin<&mut Self>,
@@ -174,7 +181,7 @@ macro_rules! stream_impls {
             }
 
             /// Shuts down the write side (`shutdown(SHUT_WR)`): the peer reads EOF.
-            fn poll_close(
+            fn poll_shutdown(
                 self: ::std::pin::Pin<&mut Self>,
                 _cx: &mut ::std::task::Context<'_>,
             ) -> ::std::task::Poll<::std::io::Result<()>> {

@@ -36,21 +36,16 @@ pub struct UdpSocket {
     io: PollEvented<std::net::UdpSocket>,
 }
 
-/// Adds the address to an OS error, keeping its kind.
-fn with_addr(e: io::Error, what: &str, addr: SocketAddr) -> io::Error {
-    io::Error::new(e.kind(), format!("{what} {addr}: {e}"))
-}
-
 impl UdpSocket {
     /// Binds a socket to `addr`, trying each resolved address in turn; the
-    /// error names the address of the last attempt.
+    /// error is the last attempt's plain OS error, as tokio's.
     /// Host names are resolved on the blocking pool.
     pub async fn bind<A: ToSocketAddrs>(addr: A) -> io::Result<UdpSocket> {
         let mut last = None;
         for a in to_socket_addrs(addr).await? {
             match std::net::UdpSocket::bind(a) {
                 Ok(s) => return UdpSocket::from_std(s),
-                Err(e) => last = Some(with_addr(e, "bind", a)),
+                Err(e) => last = Some(e),
             }
         }
         Err(last.unwrap_or_else(no_addresses))
@@ -81,7 +76,7 @@ impl UdpSocket {
         for a in to_socket_addrs(addr).await? {
             match self.io.get_ref().connect(a) {
                 Ok(()) => return Ok(()),
-                Err(e) => last = Some(with_addr(e, "connect", a)),
+                Err(e) => last = Some(e),
             }
         }
         Err(last.unwrap_or_else(no_addresses))

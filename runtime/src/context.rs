@@ -6,6 +6,14 @@
 //! reactor, the timers) is reached through a shared borrow of this slot, with
 //! no `unsafe` and no locks. A second `block_on` on the same thread finds the
 //! slot taken and panics with a clear message.
+//!
+//! `CURRENT` has a destructor, so it can be gone: a runtime kept in a
+//! `thread_local!` is dropped while the thread's thread-locals are
+//! destroyed, possibly after this one. Everything that runtime drop can
+//! reach therefore uses `try_with` and treats a destroyed context as "no
+//! runtime here" (the runtime then shuts down without it), never `with`,
+//! which would panic and abort the process. `CURRENT_ID` has no destructor
+//! and is always there.
 
 use crate::runtime::Core;
 use std::cell::{Cell, RefCell};
@@ -20,27 +28,40 @@ thread_local! {
 }
 
 /// Installs `core` as this thread's context. Returns it back if the slot is
-/// taken (a runtime is already running on this thread).
+/// taken (a runtime is already running on this thread) or destroyed (the
+/// thread is exiting).
 pub(crate) fn enter(core: Box<Core>) -> Result<(), Box<Core>> {
-    CURRENT.with(|c| match c.try_borrow_mut() {
-        Ok(mut slot) if slot.is_none() => {
-            CURRENT_ID.set(core.shared.id);
-            *slot = Some(core);
-            Ok(())
+    let mut core = Some(core);
+    let _ = CURRENT.try_with(|c| {
+        if let Ok(mut slot) = c.try_borrow_mut() {
+            if slot.is_none() {
+                let core = core.take().expect("taken once");
+                CURRENT_ID.set(core.shared.id);
+                *slot = Some(core);
+            }
         }
-        _ => Err(core),
-    })
+    });
+    match core {
+        None => Ok(()),
+        Some(core) => Err(core),
+    }
 }
 
 /// Takes the core back out of this thread's context.
 pub(crate) fn exit() -> Option<Box<Core>> {
     CURRENT_ID.set(0);
-    CURRENT.with(|c| c.borrow_mut().take())
+    CURRENT
+        .try_with(|c| c.try_borrow_mut().ok()?.take())
+        .ok()
+        .flatten()
 }
 
-/// Whether some runtime is running on this thread.
+/// Whether some runtime is running on this thread (false once the context
+/// is destroyed: [`enter`] then fails instead).
 pub(crate) fn is_entered() -> bool {
-    CURRENT.with(|c| c.try_borrow().map_or(true, |s| s.is_some()))
+    CURRENT
+        .try_with(|c| c.try_borrow().map_or(true, |s| s.is_some()))
+        .unwrap_or(false)
 }
 
 /// Runs `f` with this thread's current core, or returns `None` if there is

@@ -1,6 +1,6 @@
-//! mini_rt's runtime crate: the executor, the reactor, timers, sync
-//! primitives, IO utilities and the OS layer. Users depend on the `mini_rt`
-//! facade, which re-exports everything here.
+//! mini_rt's runtime crate: the executor, the reactor, timers, the OS layer,
+//! and the sync primitives and IO utilities (tokio's, re-exported). Users
+//! depend on the `mini_rt` facade, which re-exports everything here.
 //!
 //! Module map:
 //! * [`runtime`]: `Builder`, `Runtime`, `Handle`, `block_on` and the scheduler loop.
@@ -8,9 +8,12 @@
 //! * [`reactor`]: registrations of fds with the backend and readiness tracking;
 //!   the building block for IO types (used by `mini_rt_net`).
 //! * [`time`]: `sleep`, `timeout`, `interval` on a timer heap.
-//! * [`sync`]: `oneshot`, `mpsc`, `Notify`.
-//! * [`io`]: the futures-io traits plus tokio-named extension traits and helpers.
+//! * [`sync`]: `tokio::sync`, re-exported whole (runtime-free).
+//! * [`io`]: tokio's IO traits and `io-util` utilities, re-exported, plus
+//!   mini_rt's `Interest` and `Ready`.
 //! * [`signal`]: `ctrl_c` and Unix signal streams.
+//! * [`fs`]: files and directories, on the blocking pool.
+//! * [`process`]: child processes, their exit and pipes on the reactor.
 //! * [`sys`]: the only place that calls libc: the backends, sockets, and the
 //!   callback interface `poll_events` / `Poller`.
 #![warn(missing_docs)]
@@ -19,7 +22,9 @@
 mod macros;
 
 mod context;
+pub mod fs;
 pub mod io;
+pub mod process;
 pub mod reactor;
 pub mod runtime;
 pub mod signal;

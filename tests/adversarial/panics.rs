@@ -3,6 +3,7 @@
 
 use crate::support::{bounded, cpu_time, DropFlag};
 use crate::util::*;
+use mini_rt::io::ReadBuf;
 use mini_rt::time::{sleep, sleep_until, Instant, Sleep};
 use std::future::{poll_fn, Future};
 use std::io::Write;
@@ -138,6 +139,7 @@ fn waker_panicking_when_its_fd_becomes_readable_does_not_take_the_runtime_down()
         let (ours, peer) = UnixStream::pair().unwrap();
         let ours = register(ours);
         let mut buf = [0u8; 1];
+        let mut buf = ReadBuf::new(&mut buf);
         let read = poll_fn(|cx| ours.poll_read(cx, &mut buf));
         wake_a_panicking_waker(read, || (&peer).write_all(b"x").unwrap()).await;
     });
@@ -187,7 +189,10 @@ fn wakers_in_the_same_batch_after_a_panicking_one_are_all_woken() {
         let forwards: Vec<_> = (0..N).map(|_| Forward::new(&task)).collect();
         let wakers = std::iter::once(bomb).chain(forwards.iter().map(|f| f.clone().into()));
         for ((ours, _), w) in pairs.iter().zip(wakers) {
-            let polled = ours.poll_read(&mut Context::from_waker(&w), &mut [0u8; 1]);
+            let polled = ours.poll_read(
+                &mut Context::from_waker(&w),
+                &mut ReadBuf::new(&mut [0u8; 1]),
+            );
             assert!(polled.is_pending());
         }
         for (_, peer) in &pairs {
@@ -214,6 +219,58 @@ fn task_panicking_in_poll_is_reported_and_its_neighbours_keep_running() {
             Some(&"task exploded mid-poll")
         );
         bounded(5, neighbour).await.unwrap();
+        neighbour_still_served().await;
+    });
+}
+
+/// Sends `panicking()` on its channel when dropped.
+struct ReportsPanickingOnDrop(Option<mini_rt::sync::oneshot::Sender<bool>>);
+
+impl Drop for ReportsPanickingOnDrop {
+    fn drop(&mut self) {
+        let panicking = std::thread::panicking();
+        if let Some(tx) = self.0.take() {
+            let _ = tx.send(panicking);
+        }
+        assert!(panicking, "dropped after the unwind, not during it");
+    }
+}
+
+/// A future whose first poll panics, holding `D` in a field (an async
+/// block's locals would be dropped by its own unwind cleanup, whoever runs
+/// it; a field is dropped only when the runtime drops the future).
+struct PanicsInPoll<D>(#[allow(dead_code)] D);
+
+impl<D> Future for PanicsInPoll<D> {
+    type Output = ();
+    fn poll(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<()> {
+        panic!("poll panic");
+    }
+}
+
+/// tokio drops a panicking task's future during the unwind: its destructors
+/// see `std::thread::panicking()` and run before the `JoinHandle` resolves.
+#[test]
+fn future_of_task_panicking_in_poll_is_dropped_during_the_unwind() {
+    rt().block_on(async {
+        let (tx, mut rx) = mini_rt::sync::oneshot::channel();
+        let h = mini_rt::spawn(PanicsInPoll(ReportsPanickingOnDrop(Some(tx))));
+        let err = bounded(5, h).await.unwrap_err();
+        assert!(err.is_panic(), "{err:?}");
+        // Sent before the handle resolved, so it is already there.
+        assert_eq!(rx.try_recv(), Ok(true), "not dropped during the unwind");
+        neighbour_still_served().await;
+    });
+}
+
+/// A future that also panics in its drop during that unwind is caught
+/// there: the process does not abort, and the poll's panic is reported.
+#[test]
+fn future_panicking_in_drop_while_its_poll_unwinds_reports_the_poll_panic() {
+    rt().block_on(async {
+        let h = mini_rt::spawn(PanicsInPoll(PanicOnDrop));
+        let err = bounded(5, h).await.unwrap_err();
+        assert_eq!(err.into_panic().downcast_ref::<&str>(), Some(&"poll panic"));
         neighbour_still_served().await;
     });
 }

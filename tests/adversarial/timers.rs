@@ -1,10 +1,11 @@
 //! Timer edges beyond `tests/time.rs`: extreme deadlines on registered
-//! timers, resets across the extremes, and 100k timers created and
-//! cancelled in random order with no leak.
+//! timers, resets across the extremes, 100k timers created and cancelled
+//! in random order with no leak, and sleeps dropped, reset or moved away
+//! from their runtime, which must not leak their timers either.
 
 use crate::support::bounded;
 use crate::util::{rt, Lcg};
-use mini_rt::runtime::Handle;
+use mini_rt::runtime::{Handle, Runtime};
 use mini_rt::time::{interval, sleep, sleep_until, timeout, timeout_at, Instant, Sleep};
 use std::future::{poll_fn, Future};
 use std::pin::Pin;
@@ -128,4 +129,73 @@ fn timeouts_with_past_and_max_deadlines_behave() {
 fn interval_with_zero_period_panics_as_tokio_does() {
     let res = std::panic::catch_unwind(|| interval(Duration::ZERO));
     assert!(res.is_err());
+}
+
+/// `n` far-off sleeps, each polled once (registering its timer) on the
+/// current runtime.
+async fn registered_sleeps(n: usize) -> Vec<Sleep> {
+    let mut sleeps: Vec<Sleep> = (0..n).map(|_| sleep(Duration::from_secs(3600))).collect();
+    // In chunks: each poll has a budget of timer operations.
+    for chunk in sleeps.chunks_mut(100) {
+        assert_eq!(poll_all(chunk).await, 0);
+        mini_rt::task::yield_now().await;
+    }
+    sleeps
+}
+
+/// Runs `rt` once more (letting it take in what was released meanwhile)
+/// and returns its live timer count.
+fn timers_after_running(rt: &Runtime) -> u64 {
+    rt.block_on(async {
+        mini_rt::task::yield_now().await;
+        Handle::current().stats().timers
+    })
+}
+
+const N: usize = 20_000;
+
+/// A `Sleep` dropped where its runtime is not running (after `block_on`
+/// returned, or on another thread) hands its timer back to the runtime,
+/// which releases it when it runs again.
+#[test]
+fn sleeps_dropped_outside_their_runtime_release_their_timers() {
+    let rt = rt();
+    let sleeps = rt.block_on(registered_sleeps(N));
+    assert_eq!(timers_after_running(&rt), N as u64);
+    drop(sleeps);
+    assert_eq!(timers_after_running(&rt), 0, "dropped after block_on");
+    let sleeps = rt.block_on(registered_sleeps(N));
+    std::thread::spawn(move || drop(sleeps)).join().unwrap();
+    assert_eq!(timers_after_running(&rt), 0, "dropped on another thread");
+    // And the timers still work.
+    rt.block_on(bounded(5, sleep(Duration::from_millis(1))));
+}
+
+/// Resetting a `Sleep` away from its runtime, or polling it under another
+/// runtime (which moves it there), releases its timer on the first runtime.
+#[test]
+fn sleeps_reset_or_polled_under_another_runtime_release_their_first_timer() {
+    let (rt, other) = (rt(), rt());
+    let mut sleeps = rt.block_on(registered_sleeps(N));
+    let later = Instant::now() + Duration::from_secs(7200);
+    for s in &mut sleeps {
+        Pin::new(s).reset(later);
+    }
+    assert_eq!(timers_after_running(&rt), 0, "reset after block_on");
+    let sleeps = rt.block_on(async move {
+        drop(sleeps);
+        registered_sleeps(N).await
+    });
+    let sleeps = other.block_on(async move {
+        let mut sleeps = sleeps;
+        for chunk in sleeps.chunks_mut(100) {
+            assert_eq!(poll_all(chunk).await, 0);
+            mini_rt::task::yield_now().await;
+        }
+        assert_eq!(Handle::current().stats().timers, N as u64);
+        sleeps
+    });
+    assert_eq!(timers_after_running(&rt), 0, "moved to another runtime");
+    drop(sleeps);
+    assert_eq!(timers_after_running(&other), 0);
 }

@@ -4,6 +4,7 @@
 
 use crate::support::bounded;
 use crate::util::*;
+use mini_rt::io::ReadBuf;
 use mini_rt::runtime::{Handle, RuntimeStats};
 use mini_rt::time::sleep;
 use std::cell::Cell;
@@ -41,13 +42,14 @@ fn reader(s: Evented) -> (Rc<Cell<u32>>, mini_rt::task::JoinHandle<Vec<u8>>) {
     let p = polls.clone();
     let h = mini_rt::spawn(async move {
         let mut buf = [0u8; 64];
-        let n = poll_fn(|cx| {
+        let mut buf = ReadBuf::new(&mut buf);
+        poll_fn(|cx| {
             p.set(p.get() + 1);
             s.poll_read(cx, &mut buf)
         })
         .await
         .unwrap();
-        buf[..n].to_vec()
+        buf.filled().to_vec()
     });
     (polls, h)
 }

@@ -2,6 +2,7 @@
 //! async read/write loops on `PollEvented`, and child-process re-execution.
 #![allow(dead_code)]
 
+use mini_rt::io::ReadBuf;
 use mini_rt::reactor::PollEvented;
 use mini_rt::runtime::Runtime;
 use std::future::poll_fn;
@@ -35,7 +36,9 @@ pub fn register(s: UnixStream) -> Evented {
 }
 
 pub async fn read(s: &Evented, buf: &mut [u8]) -> io::Result<usize> {
-    poll_fn(|cx| s.poll_read(cx, buf)).await
+    let mut buf = ReadBuf::new(buf);
+    poll_fn(|cx| s.poll_read(cx, &mut buf)).await?;
+    Ok(buf.filled().len())
 }
 
 pub async fn write_all(s: &Evented, mut buf: &[u8]) -> io::Result<()> {

@@ -2,6 +2,8 @@
 //! module with `mod support;`, so not every helper is used by every file).
 #![allow(dead_code)]
 
+pub mod procs;
+
 use mini_rt::runtime::{Backend, Builder};
 use std::future::Future;
 use std::io;
@@ -156,4 +158,18 @@ impl Drop for TempDir {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
     }
+}
+
+/// A connected loopback TCP pair (client, server) on the current runtime.
+pub async fn tcp_pair() -> (mini_rt::net::TcpStream, mini_rt::net::TcpStream) {
+    let listener = mini_rt::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .unwrap();
+    let addr = listener.local_addr().unwrap();
+    let accept = mini_rt::spawn(async move { listener.accept().await.unwrap().0 });
+    let client = bounded(5, mini_rt::net::TcpStream::connect(addr))
+        .await
+        .unwrap();
+    let server = bounded(5, accept).await.unwrap();
+    (client, server)
 }

@@ -1,2 +1,2 @@
-#[mini_rt_macros::main(start_paused = true)]
+#[mini_rt_macros::main(start_pause = true)]
 async fn main() {}

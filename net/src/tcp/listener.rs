@@ -1,6 +1,6 @@
 //! `TcpListener`: a listening TCP socket on the reactor.
 
-use super::{error, TcpStream};
+use super::TcpStream;
 use crate::accept::accept_with_backoff;
 use crate::addr::{no_addresses, to_socket_addrs, ToSocketAddrs};
 use mini_rt_runtime::io::Interest;
@@ -36,9 +36,8 @@ impl TcpListener {
     /// turn and returning the last error if none works.
     ///
     /// As tokio's: `SO_REUSEADDR` is set (a restarted server can rebind at
-    /// once) and the backlog is 1024. An error keeps the OS error's
-    /// `ErrorKind` (e.g. `AddrInUse`) and names the address in its message;
-    /// the OS error is its `source`.
+    /// once) and the backlog is 1024. An error is the plain OS error, as
+    /// tokio's: e.g. `raw_os_error() == Some(EADDRINUSE)` for a taken port.
     pub async fn bind<A: ToSocketAddrs>(addr: A) -> io::Result<TcpListener> {
         let mut last = None;
         for addr in to_socket_addrs(addr).await? {
@@ -51,11 +50,10 @@ impl TcpListener {
     }
 
     fn bind_addr(addr: SocketAddr) -> io::Result<TcpListener> {
-        let fd = sys::socket(sys::Domain::for_addr(&addr), sys::Type::Stream)
-            .map_err(|e| error::bind(addr, e))?;
-        sys::set_reuseaddr(fd.as_fd(), true).map_err(|e| error::bind(addr, e))?;
-        sys::bind(fd.as_fd(), &addr).map_err(|e| error::bind(addr, e))?;
-        TcpListener::listen_fd(fd, BACKLOG).map_err(|e| error::bind(addr, e))
+        let fd = sys::socket(sys::Domain::for_addr(&addr), sys::Type::Stream)?;
+        sys::set_reuseaddr(fd.as_fd(), true)?;
+        sys::bind(fd.as_fd(), &addr)?;
+        TcpListener::listen_fd(fd, BACKLOG)
     }
 
     /// Starts listening on the bound, non-blocking socket `fd` and registers it.

@@ -2,7 +2,6 @@
 //! halves ([`ReadHalf`], [`WriteHalf`], [`OwnedReadHalf`], [`OwnedWriteHalf`]),
 //! as in tokio's `tokio::net` and `tokio::net::tcp`.
 
-mod error;
 mod listener;
 mod socket;
 mod split;

@@ -1,6 +1,6 @@
 //! `TcpSocket`: a TCP socket to configure before it connects or listens.
 
-use super::{error, TcpListener, TcpStream};
+use super::{TcpListener, TcpStream};
 use mini_rt_runtime::sys::net as sys;
 use std::fmt;
 use std::io;
@@ -112,10 +112,10 @@ impl TcpSocket {
         sys::nodelay(self.fd.as_fd())
     }
 
-    /// Binds the socket to `addr`. An error keeps the OS error's `ErrorKind`
-    /// (e.g. `AddrInUse`) and names the address in its message.
+    /// Binds the socket to `addr`. An error is the plain OS error (e.g.
+    /// `raw_os_error() == Some(EADDRINUSE)`), as tokio's.
     pub fn bind(&self, addr: SocketAddr) -> io::Result<()> {
-        sys::bind(self.fd.as_fd(), &addr).map_err(|e| error::bind(addr, e))
+        sys::bind(self.fd.as_fd(), &addr)
     }
 
     /// The address the socket is bound to.

@@ -6,8 +6,7 @@
 //! `&TcpStream`.
 
 use super::TcpStream;
-use futures_io::{AsyncRead, AsyncWrite};
-use mini_rt_runtime::io::{Interest, Ready};
+use mini_rt_runtime::io::{AsyncRead, AsyncWrite, Interest, ReadBuf, Ready};
 use std::error::Error;
 use std::fmt;
 use std::io::{self, IoSlice, IoSliceMut};
@@ -21,7 +20,7 @@ use std::task::{Context, Poll};
 pub struct ReadHalf<'a>(&'a TcpStream);
 
 /// The write half of a [`TcpStream`], borrowed from [`TcpStream::split`].
-/// `poll_close` shuts down the write side of the whole stream.
+/// `poll_shutdown` shuts down the write side of the whole stream.
 #[derive(Debug)]
 pub struct WriteHalf<'a>(&'a TcpStream);
 
@@ -105,22 +104,21 @@ macro_rules! reader {
                 self.stream().peek(buf).await
             }
 
-            /// Polls a peek; see [`TcpStream::poll_peek`] (takes `&mut [u8]`,
-            /// unlike tokio's `ReadBuf`).
-            pub fn poll_peek(&mut self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
+            /// Polls a peek; see [`TcpStream::poll_peek`].
+            pub fn poll_peek(&mut self, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<usize>> {
                 self.stream().poll_peek(cx, buf)
             }
         }
 
         impl AsyncRead for $ty {
-            fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
+            fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
                 self.stream().poll_read_priv(cx, buf)
             }
         }
     )*};
 }
 
-/// Methods of write halves, except `poll_close`.
+/// Methods of write halves; `poll_shutdown` shuts the stream's write side down.
 macro_rules! writer {
     ($($ty:ty),*) => {$(
         impl $ty {
@@ -153,11 +151,15 @@ macro_rules! writer {
                 self.stream().poll_write_vectored_priv(cx, bufs)
             }
 
+            fn is_write_vectored(&self) -> bool {
+                true
+            }
+
             fn poll_flush(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
                 Poll::Ready(Ok(()))
             }
 
-            fn poll_close(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+            fn poll_shutdown(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
                 Poll::Ready(self.get_mut().close())
             }
         }

@@ -1,11 +1,13 @@
 //! `TcpStream`: a connected TCP socket on the reactor.
 
-use super::error;
 use super::split::{split, split_owned, OwnedReadHalf, OwnedWriteHalf, ReadHalf, WriteHalf};
 use crate::addr::{no_addresses, to_socket_addrs, ToSocketAddrs};
-use mini_rt_runtime::io::Interest;
+#[cfg(doc)]
+use mini_rt_runtime::io::{AsyncRead, AsyncWrite};
+use mini_rt_runtime::io::{Interest, ReadBuf};
 use mini_rt_runtime::reactor::PollEvented;
 use mini_rt_runtime::sys::net as sys;
+use mini_rt_runtime::sys::read_buf;
 use std::fmt;
 use std::io;
 use std::net::{self, SocketAddr};
@@ -18,11 +20,12 @@ use std::time::Duration;
 ///
 /// Create one with [`connect`](TcpStream::connect), by accepting on a
 /// [`TcpListener`](super::TcpListener), or from a [`TcpSocket`](super::TcpSocket).
-/// It implements [`AsyncRead`](futures_io::AsyncRead) and
-/// [`AsyncWrite`](futures_io::AsyncWrite) — the `futures-io` traits
-/// that `mini_rt::io` re-exports — so `read`/`write_all` come from
-/// `mini_rt::io::{AsyncReadExt, AsyncWriteExt}` as in tokio. `poll_close`
-/// (`shutdown()` in the ext trait) shuts down the write side.
+/// It implements tokio's [`AsyncRead`] and [`AsyncWrite`] (which
+/// `mini_rt::io` re-exports), so `read`/`write_all` come from
+/// `mini_rt::io::{AsyncReadExt, AsyncWriteExt}` and tokio-util's codecs take
+/// it as they take tokio's. `poll_read` reads into the `ReadBuf`'s unfilled
+/// part without zeroing it; vectored writes are one `writev`;
+/// `poll_shutdown` (`shutdown()` in the ext trait) shuts down the write side.
 ///
 /// Reading and writing cost one syscall each: readiness is cached by the
 /// reactor, and a short read clears it without a `read` that would only
@@ -37,16 +40,16 @@ impl TcpStream {
     ///
     /// The socket is created non-blocking and close-on-exec; the connect is
     /// non-blocking (`EINPROGRESS`, then wait for writable, then `SO_ERROR`).
-    /// An error keeps the OS error's `ErrorKind` (e.g. `ConnectionRefused`)
-    /// and names the address in its message; the OS error is its `source`.
+    /// An error is the plain OS error, as tokio's: a refused connection has
+    /// `raw_os_error() == Some(ECONNREFUSED)`.
     pub async fn connect<A: ToSocketAddrs>(addr: A) -> io::Result<TcpStream> {
         let mut last = None;
         for addr in to_socket_addrs(addr).await? {
-            let res = match sys::socket(sys::Domain::for_addr(&addr), sys::Type::Stream) {
-                Ok(fd) => TcpStream::connect_fd(fd, addr).await,
-                Err(e) => Err(error::connect(addr, e)),
+            let res = async {
+                let fd = sys::socket(sys::Domain::for_addr(&addr), sys::Type::Stream)?;
+                TcpStream::connect_fd(fd, addr).await
             };
-            match res {
+            match res.await {
                 Ok(stream) => return Ok(stream),
                 Err(e) => last = Some(e),
             }
@@ -56,16 +59,13 @@ impl TcpStream {
 
     /// Connects the non-blocking socket `fd` to `addr` (shared with `TcpSocket`).
     pub(crate) async fn connect_fd(fd: OwnedFd, addr: SocketAddr) -> io::Result<TcpStream> {
-        let res = async {
-            sys::connect(fd.as_fd(), &addr)?;
-            let stream = TcpStream::new(net::TcpStream::from(fd))?;
-            stream.io.readiness(Interest::WRITABLE).await?;
-            match sys::take_error(stream.as_fd())? {
-                Some(e) => Err(e),
-                None => Ok(stream),
-            }
-        };
-        res.await.map_err(|e| error::connect(addr, e))
+        sys::connect(fd.as_fd(), &addr)?;
+        let stream = TcpStream::new(net::TcpStream::from(fd))?;
+        stream.io.readiness(Interest::WRITABLE).await?;
+        match sys::take_error(stream.as_fd())? {
+            Some(e) => Err(e),
+            None => Ok(stream),
+        }
     }
 
     /// Registers an already non-blocking std stream with the current runtime.
@@ -156,12 +156,16 @@ impl TcpStream {
         self.io.async_io(Interest::READABLE, |s| s.peek(buf)).await
     }
 
-    /// Polls [`peek`](TcpStream::peek).
-    ///
-    /// Difference from tokio: takes `&mut [u8]` (mini_rt has no `ReadBuf`)
-    /// and returns the number of bytes peeked.
-    pub fn poll_peek(&self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
-        self.io.poll_io(cx, Interest::READABLE, |s| s.peek(buf))
+    /// Polls [`peek`](TcpStream::peek): the peeked bytes are filled into
+    /// `buf` (its unfilled part is not zeroed first) and their count is
+    /// returned, as tokio's.
+    pub fn poll_peek(
+        &self,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<usize>> {
+        self.io
+            .poll_io(cx, Interest::READABLE, |s| read_buf::peek(s.as_fd(), buf))
     }
 }
 

@@ -1,6 +1,6 @@
 //! `UnixDatagram`: a Unix-domain datagram socket.
 
-use super::{bind_error, to_addr, with_path, SocketAddr};
+use super::{to_addr, SocketAddr};
 use mini_rt_runtime::io::Interest;
 use mini_rt_runtime::reactor::PollEvented;
 use std::io;
@@ -24,12 +24,12 @@ pub struct UnixDatagram {
 }
 
 impl UnixDatagram {
-    /// Creates a socket bound to `path`. An existing path is an `AddrInUse`
-    /// error naming it.
+    /// Creates a socket bound to `path`. An existing path is the OS error
+    /// `EADDRINUSE`.
     pub fn bind<P: AsRef<Path>>(path: P) -> io::Result<UnixDatagram> {
         let path = path.as_ref();
-        let addr = to_addr(path).map_err(|e| bind_error(e, path))?;
-        let socket = net::UnixDatagram::bind_addr(&addr).map_err(|e| bind_error(e, path))?;
+        let addr = to_addr(path)?;
+        let socket = net::UnixDatagram::bind_addr(&addr)?;
         UnixDatagram::from_std(socket)
     }
 
@@ -67,10 +67,7 @@ impl UnixDatagram {
     pub fn connect<P: AsRef<Path>>(&self, path: P) -> io::Result<()> {
         let path = path.as_ref();
         let addr = to_addr(path)?;
-        self.io
-            .get_ref()
-            .connect_addr(&addr)
-            .map_err(|e| with_path(e, "connect", path))
+        self.io.get_ref().connect_addr(&addr)
     }
 
     crate::methods::datagram_methods!(SocketAddr);
@@ -83,7 +80,6 @@ impl UnixDatagram {
         self.io
             .async_io(Interest::WRITABLE, |s| s.send_to_addr(buf, &addr))
             .await
-            .map_err(|e| with_path(e, "send_to", path))
     }
 
     /// Polls sending `buf` to `target`.

@@ -1,6 +1,6 @@
 //! `UnixListener`: accepts Unix-domain stream connections.
 
-use super::{bind_error, to_addr, SocketAddr, UnixStream};
+use super::{to_addr, SocketAddr, UnixStream};
 use crate::accept::accept_with_backoff;
 use mini_rt_runtime::io::Interest;
 use mini_rt_runtime::reactor::PollEvented;
@@ -25,12 +25,12 @@ impl UnixListener {
     /// abstract namespace.
     ///
     /// If the path exists (a stale socket file, or any other file) this is
-    /// an `AddrInUse` error naming the path; other errors also name it.
+    /// the OS error `EADDRINUSE` (`ErrorKind::AddrInUse`), as in tokio.
     /// Fails outside a runtime (tokio panics).
     pub fn bind<P: AsRef<Path>>(path: P) -> io::Result<UnixListener> {
         let path = path.as_ref();
-        let addr = to_addr(path).map_err(|e| bind_error(e, path))?;
-        let listener = net::UnixListener::bind_addr(&addr).map_err(|e| bind_error(e, path))?;
+        let addr = to_addr(path)?;
+        let listener = net::UnixListener::bind_addr(&addr)?;
         UnixListener::from_std(listener)
     }
 

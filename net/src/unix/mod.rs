@@ -6,6 +6,10 @@
 //! the last socket using it); any other path is a file-system path.
 //! Binding a file-system path creates the socket file, and nothing removes
 //! it when the socket is dropped (as in tokio and std): remove it yourself.
+//!
+//! Errors are the plain OS errors, as tokio's: binding a path that exists
+//! (a stale socket file, say) is `EADDRINUSE`, connecting to a missing path
+//! `ENOENT`; the path is not added to the message.
 
 mod cred;
 mod datagram;
@@ -40,34 +44,4 @@ pub(crate) fn to_addr(path: &Path) -> io::Result<SocketAddr> {
         Some((0, name)) => SocketAddr::from_abstract_name(name),
         _ => SocketAddr::from_pathname(path),
     }
-}
-
-/// How a path reads in an error message: abstract names as `@name`.
-pub(crate) fn show(path: &Path) -> String {
-    match path.as_os_str().as_bytes().split_first() {
-        Some((0, name)) => format!("@{} (abstract)", String::from_utf8_lossy(name)),
-        _ => path.display().to_string(),
-    }
-}
-
-/// Adds the path to an OS error, keeping its kind.
-pub(crate) fn with_path(e: io::Error, what: &str, path: &Path) -> io::Error {
-    io::Error::new(e.kind(), format!("{what} {}: {e}", show(path)))
-}
-
-/// The error for binding a path that is taken: names the path and says why.
-pub(crate) fn bind_error(e: io::Error, path: &Path) -> io::Error {
-    if e.kind() != io::ErrorKind::AddrInUse {
-        return with_path(e, "bind", path);
-    }
-    let why = if path.as_os_str().as_bytes().first() == Some(&0) {
-        "another socket holds this abstract name"
-    } else {
-        "a file already exists at this path (a socket is never unlinked when \
-         dropped; remove the stale file first)"
-    };
-    io::Error::new(
-        io::ErrorKind::AddrInUse,
-        format!("bind {}: {e}: {why}", show(path)),
-    )
 }

@@ -1,8 +1,7 @@
 //! Borrowed halves of a `UnixStream` ([`UnixStream::split`]).
 
 use super::{SocketAddr, UnixStream};
-use futures_io::{AsyncRead, AsyncWrite};
-use mini_rt_runtime::io::{Interest, Ready};
+use mini_rt_runtime::io::{AsyncRead, AsyncWrite, Interest, ReadBuf, Ready};
 use std::io::{self, IoSlice};
 use std::net::Shutdown;
 use std::pin::Pin;
@@ -13,7 +12,7 @@ use std::task::{Context, Poll};
 pub struct ReadHalf<'a>(&'a UnixStream);
 
 /// The writing half of a [`UnixStream`], borrowed by [`UnixStream::split`].
-/// `poll_close` shuts the stream's write side down.
+/// `poll_shutdown` shuts the stream's write side down.
 #[derive(Debug)]
 pub struct WriteHalf<'a>(&'a UnixStream);
 
@@ -79,8 +78,8 @@ impl AsyncRead for ReadHalf<'_> {
     fn poll_read(
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
-        buf: &mut [u8],
-    ) -> Poll<io::Result<usize>> {
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
         self.0.poll_read_priv(cx, buf)
     }
 }
@@ -102,11 +101,15 @@ impl AsyncWrite for WriteHalf<'_> {
         self.0.poll_write_vectored_priv(cx, bufs)
     }
 
+    fn is_write_vectored(&self) -> bool {
+        true
+    }
+
     fn poll_flush(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         Poll::Ready(Ok(()))
     }
 
-    fn poll_close(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+    fn poll_shutdown(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         Poll::Ready(self.0.shutdown_std(Shutdown::Write))
     }
 }

@@ -2,8 +2,7 @@
 //! movable into its own task.
 
 use super::{SocketAddr, UnixStream};
-use futures_io::{AsyncRead, AsyncWrite};
-use mini_rt_runtime::io::{Interest, Ready};
+use mini_rt_runtime::io::{AsyncRead, AsyncWrite, Interest, ReadBuf, Ready};
 use std::fmt;
 use std::io::{self, IoSlice};
 use std::net::Shutdown;
@@ -135,8 +134,8 @@ impl AsyncRead for OwnedReadHalf {
     fn poll_read(
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
-        buf: &mut [u8],
-    ) -> Poll<io::Result<usize>> {
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
         self.inner.poll_read_priv(cx, buf)
     }
 }
@@ -158,12 +157,16 @@ impl AsyncWrite for OwnedWriteHalf {
         self.inner.poll_write_vectored_priv(cx, bufs)
     }
 
+    fn is_write_vectored(&self) -> bool {
+        true
+    }
+
     fn poll_flush(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         Poll::Ready(Ok(()))
     }
 
     /// Shuts the write side down; dropping the half afterwards does nothing more.
-    fn poll_close(mut self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+    fn poll_shutdown(mut self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         let res = self.inner.shutdown_std(Shutdown::Write);
         if res.is_ok() {
             self.shutdown_on_drop = false;

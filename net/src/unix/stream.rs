@@ -2,7 +2,7 @@
 
 use super::split::{split, ReadHalf, WriteHalf};
 use super::split_owned::{split_owned, OwnedReadHalf, OwnedWriteHalf};
-use super::{cred, with_path, SocketAddr, UCred};
+use super::{cred, SocketAddr, UCred};
 use mini_rt_runtime::io::Interest;
 use mini_rt_runtime::reactor::PollEvented;
 use std::io;
@@ -14,10 +14,11 @@ use std::task::{Context, Poll};
 
 /// A Unix-domain stream socket, as `tokio::net::UnixStream`.
 ///
-/// It implements the **futures-io** [`AsyncRead`](futures_io::AsyncRead) and
-/// [`AsyncWrite`](futures_io::AsyncWrite)
-/// traits (tokio implements its own traits of the same names); `poll_close`
-/// shuts the write side down, as tokio's `poll_shutdown`.
+/// It implements tokio's [`AsyncRead`](mini_rt_runtime::io::AsyncRead) and
+/// [`AsyncWrite`](mini_rt_runtime::io::AsyncWrite), as tokio's does:
+/// `poll_read` reads into the `ReadBuf`'s unfilled part without zeroing it,
+/// vectored writes are one `writev`, and `poll_shutdown` shuts the write
+/// side down.
 #[derive(Debug)]
 pub struct UnixStream {
     io: PollEvented<net::UnixStream>,
@@ -34,14 +35,13 @@ impl UnixStream {
     /// until the listener accepts.
     pub async fn connect<P: AsRef<Path>>(path: P) -> io::Result<UnixStream> {
         let path = path.as_ref();
-        let fd = mini_rt_runtime::sys::net::unix_connect(path.as_os_str().as_bytes())
-            .map_err(|e| with_path(e, "connect", path))?;
+        let fd = mini_rt_runtime::sys::net::unix_connect(path.as_os_str().as_bytes())?;
         let stream = UnixStream::from_std(net::UnixStream::from(fd))?;
         // Non-blocking: wait for the connect to finish, then read its outcome.
         stream.io.readiness(Interest::WRITABLE).await?;
         match stream.io.get_ref().take_error() {
             Ok(None) => Ok(stream),
-            Ok(Some(e)) | Err(e) => Err(with_path(e, "connect", path)),
+            Ok(Some(e)) | Err(e) => Err(e),
         }
     }
 

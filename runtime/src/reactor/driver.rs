@@ -9,6 +9,7 @@ use super::ReadyEvent;
 use crate::runtime::{Shared, Stats};
 use crate::sys::{Backend, EventBuf, Interest, Ready, Selector, Trigger, NOTIFY_TOKEN};
 use crate::time::heap::TimerHeap;
+use crate::time::{can_auto_advance, Clock};
 use slab::Slab;
 use std::cell::RefCell;
 use std::io;
@@ -16,7 +17,7 @@ use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Events fetched per backend wait.
 const EVENTS_CAPACITY: usize = 1024;
@@ -27,6 +28,8 @@ pub(crate) struct Driver {
     events: RefCell<EventBuf>,
     io: RefCell<Registrations>,
     pub(crate) timers: RefCell<TimerHeap>,
+    /// The clock the timers run on (pausable: `time::pause`).
+    pub(crate) clock: Clock,
     /// Reused buffer of wakers collected under a borrow and woken after it.
     wakers: RefCell<Vec<Waker>>,
 }
@@ -72,6 +75,7 @@ impl Driver {
                 next_gen: 0,
             }),
             timers: RefCell::new(TimerHeap::new()),
+            clock: Clock::new(),
             wakers: RefCell::new(Vec::with_capacity(64)),
         })
     }
@@ -276,42 +280,86 @@ impl Driver {
 
     /// Waits on the backend (at most `wait`, and no later than the nearest
     /// timer), then wakes the tasks whose fds or timers are ready.
+    ///
+    /// With the clock paused, a wait that would block until a timer instead
+    /// polls the backend without blocking and, if that woke no task (no IO
+    /// event for a waiter, no wake from another thread), moves the clock to
+    /// that timer's deadline (auto-advance). IO already pending is thus
+    /// delivered before the clock moves. Unlike tokio, which advances even
+    /// when the poll delivered IO, the jump waits for a turn that finds
+    /// nothing else to do. While a `spawn_blocking` job runs, the clock does
+    /// not jump: the wait for the timer is a real one, as in tokio.
     pub(crate) fn turn(&self, wait: Option<Duration>, shared: &Shared, stats: &Stats) {
         let mut wait = wait;
         let next_timer = self.timers.borrow().next_deadline();
+        let mut jump_to = None;
         if let Some(deadline) = next_timer {
-            let until = deadline.saturating_duration_since(Instant::now());
-            wait = Some(wait.map_or(until, |w| w.min(until)));
+            let now = self.clock.now();
+            let until = deadline.saturating_duration_since(now);
+            let until = wait.map_or(until, |w| w.min(until));
+            if self.clock.is_paused() && until > Duration::ZERO && can_auto_advance(shared) {
+                jump_to = Some(now + until);
+                wait = Some(Duration::ZERO);
+            } else {
+                wait = Some(until);
+            }
         }
         let mut wakers = std::mem::take(&mut *self.wakers.borrow_mut());
-        {
-            let mut events = self.events.borrow_mut();
-            if let Err(e) = self.selector.select(&mut events, wait) {
-                panic!(
-                    "mini_rt: the {} backend failed to wait for events: {e}",
-                    shared.backend
-                );
-            }
-            let mut io = self.io.borrow_mut();
-            for ev in &events.list {
-                if ev.token == NOTIFY_TOKEN {
-                    shared.drain_notifier();
-                    continue;
-                }
-                Stats::bump(&stats.events);
-                let (idx, generation) = split(ev.token);
-                let Some(s) = io.slab.get_mut(idx).filter(|s| s.generation == generation) else {
-                    continue; // an event for a registration that is gone
-                };
-                self.dispatch(s, ev.token, ev.ready, &mut wakers);
+        let notified = self.poll_backend(wait, shared, stats, &mut wakers);
+        if let Some(to) = jump_to {
+            if wakers.is_empty() && !notified && !shared.remote_pending() {
+                self.clock.advance_to(to);
             }
         }
         if next_timer.is_some() {
-            self.timers.borrow_mut().fire(Instant::now(), &mut wakers);
+            self.timers.borrow_mut().fire(self.clock.now(), &mut wakers);
         }
         stats.wakeups.set(stats.wakeups.get() + wakers.len() as u64);
         wake_all(&mut wakers);
         *self.wakers.borrow_mut() = wakers;
+    }
+
+    /// One wait on the backend; collects the wakers of the fds that became
+    /// ready. Returns whether the runtime was notified (woken from another
+    /// thread).
+    fn poll_backend(
+        &self,
+        wait: Option<Duration>,
+        shared: &Shared,
+        stats: &Stats,
+        wakers: &mut Vec<Waker>,
+    ) -> bool {
+        let mut notified = false;
+        let mut events = self.events.borrow_mut();
+        if let Err(e) = self.selector.select(&mut events, wait) {
+            panic!(
+                "mini_rt: the {} backend failed to wait for events: {e}",
+                shared.backend
+            );
+        }
+        let mut io = self.io.borrow_mut();
+        for ev in &events.list {
+            if ev.token == NOTIFY_TOKEN {
+                shared.drain_notifier();
+                notified = true;
+                continue;
+            }
+            Stats::bump(&stats.events);
+            let (idx, generation) = split(ev.token);
+            let Some(s) = io.slab.get_mut(idx).filter(|s| s.generation == generation) else {
+                continue; // an event for a registration that is gone
+            };
+            self.dispatch(s, ev.token, ev.ready, wakers);
+        }
+        notified
+    }
+
+    /// Fires the timers due by the clock's current reading and wakes their
+    /// tasks (`time::advance`, which moves the clock outside a turn).
+    pub(crate) fn fire_due_timers(&self) {
+        let mut wakers = Vec::new();
+        self.timers.borrow_mut().fire(self.clock.now(), &mut wakers);
+        wake_all(&mut wakers);
     }
 
     fn dispatch(&self, s: &mut ScheduledIo, tok: u64, ready: Ready, wakers: &mut Vec<Waker>) {

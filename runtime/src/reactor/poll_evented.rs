@@ -5,14 +5,15 @@ use super::scheduled_io::WaiterKey;
 use super::ReadyEvent;
 use crate::context;
 use crate::runtime::Stats;
-use crate::sys::Interest;
+use crate::sys::{self, Interest};
 use crate::task::coop;
 use std::fmt;
 use std::future::Future;
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd, RawFd};
 use std::sync::Arc;
 use std::task::{ready, Context, Poll};
+use tokio::io::ReadBuf;
 
 /// A non-blocking IO object (`E`, e.g. a `std::net::TcpStream`) registered
 /// with the reactor of the loop it was created on, and following the tasks
@@ -282,19 +283,27 @@ impl<E: AsRawFd + Into<OwnedFd>> PollEvented<E> {
         res
     }
 
-    /// Stream read. A short read (fewer bytes than asked, but not EOF) means
-    /// the socket's receive queue is empty, so readiness is cleared without
-    /// paying for a read that would only return `EAGAIN`; edge-triggered
-    /// epoll reports the next arrival. Only valid for stream sockets. Not
-    /// when urgent data is pending (a TCP read stops at the urgent mark with
-    /// ordinary data behind it), nor where
+    /// Stream read into `buf`'s unfilled part (not zeroed first: the kernel
+    /// writes straight into it), as tokio's `AsyncRead::poll_read`; the bytes
+    /// read are filled, and nothing filled means end of stream.
+    ///
+    /// A short read (fewer bytes than asked, but not EOF) means the socket's
+    /// receive queue is empty, so readiness is cleared without paying for a
+    /// read that would only return `EAGAIN`; edge-triggered epoll reports the
+    /// next arrival. Only valid for stream sockets and pipes. Not when urgent
+    /// data is pending (a TCP read stops at the urgent mark with ordinary data
+    /// behind it), nor where
     /// [`set_short_read_drains`](Self::set_short_read_drains) turned it off.
-    pub fn poll_read<'a>(&'a self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>>
+    #[inline]
+    pub fn poll_read(&self, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>>
     where
-        &'a E: Read,
+        E: AsFd,
     {
-        let len = buf.len();
-        self.poll_stream(cx, Interest::READABLE, len, |mut io| io.read(buf))
+        let len = buf.remaining();
+        self.poll_stream(cx, Interest::READABLE, len, |io| {
+            sys::read_buf::read(io.as_fd(), buf)
+        })
+        .map_ok(drop)
     }
 
     /// Stream write. A short write means the send buffer is full, so

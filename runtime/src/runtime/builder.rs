@@ -30,6 +30,7 @@ pub struct Builder {
     backend: Option<Backend>,
     event_interval: u32,
     max_blocking_threads: usize,
+    start_paused: bool,
 }
 
 impl Builder {
@@ -55,7 +56,8 @@ impl Builder {
             worker_threads: None,
             backend: None,
             event_interval: 61,
-            max_blocking_threads: 64,
+            max_blocking_threads: 512,
+            start_paused: false,
         }
     }
 
@@ -99,22 +101,48 @@ impl Builder {
         self
     }
 
-    /// The most threads `spawn_blocking` may start (default 64); one pool
-    /// serves every worker.
+    /// The most threads [`spawn_blocking`](crate::task::spawn_blocking) may
+    /// run at once (default 512, as tokio's; at least 1), in one pool that
+    /// serves every worker. Threads start on demand and exit after 10 s
+    /// idle. When all of them are busy, further closures queue and run, in
+    /// order, as threads free up: nothing is lost, but a closure queued
+    /// behind long-running ones waits for them.
     pub fn max_blocking_threads(&mut self, n: usize) -> &mut Self {
         self.max_blocking_threads = n.max(1);
         self
     }
 
+    /// Whether the runtime's clock starts paused (default `false`), as if
+    /// [`time::pause`](crate::time::pause) were its first call: timers then
+    /// auto-advance the clock whenever the runtime has nothing else to do.
+    /// tokio's `test-util` builder method; always available here. As in
+    /// tokio, only for a current-thread runtime: `build` refuses it on a
+    /// multi-thread one.
+    pub fn start_paused(&mut self, start_paused: bool) -> &mut Self {
+        self.start_paused = start_paused;
+        self
+    }
+
     /// Builds the runtime (and starts the workers of a multi-thread one).
-    /// Fails if a backend instance or a worker thread cannot be created, or
-    /// if `MINI_RT_BACKEND` names no backend (the error lists the valid names).
+    /// Fails if a backend instance or a worker thread cannot be created, if
+    /// `MINI_RT_BACKEND` names no backend (the error lists the valid names),
+    /// or if a multi-thread runtime is asked to start paused.
     pub fn build(&mut self) -> io::Result<Runtime> {
         let backend = match self.backend {
             Some(b) => b,
             None => Backend::from_env()?.unwrap_or_default(),
         };
+        if self.start_paused && self.flavor == Flavor::MultiThread {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "mini_rt: pausing time requires the current-thread runtime \
+                 (`start_paused` on a multi-thread builder)",
+            ));
+        }
         let (main, main_driver) = new_loop(backend)?;
+        if self.start_paused {
+            main_driver.clock.pause().expect("a new clock runs");
+        }
         let mut workers = Vec::new();
         if self.flavor == Flavor::MultiThread {
             let n = self

@@ -137,7 +137,7 @@ impl Core {
     }
 
     /// Moves remote work (wakes and spawns from other threads, registrations
-    /// released on other threads) into the local structures.
+    /// and timers released elsewhere) into the local structures.
     #[inline]
     pub(crate) fn absorb_remote(&self) {
         if self.shared.remote_pending() {
@@ -153,6 +153,12 @@ impl Core {
             }
             for (token, fd) in remote.released {
                 self.driver.deregister_token(token, &fd);
+            }
+            if !remote.timers.is_empty() {
+                let mut timers = self.driver.timers.borrow_mut();
+                for key in remote.timers {
+                    timers.remove(key);
+                }
             }
             if !remote.takes.is_empty() {
                 self.takes.borrow_mut().extend(remote.takes);

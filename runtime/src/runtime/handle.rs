@@ -4,7 +4,7 @@
 
 use super::{Backend, Shared};
 use crate::context;
-use crate::task::blocking::Pool;
+use crate::task::pool::Pool;
 use crate::task::{self, JoinHandle};
 use std::fmt;
 use std::future::Future;
@@ -177,13 +177,20 @@ impl Handle {
     }
 
     /// Runs `f` on the runtime's blocking pool (one pool for all workers),
-    /// from any thread.
+    /// from any thread (see
+    /// [`task::spawn_blocking`](crate::task::spawn_blocking): when the pool is
+    /// full, `f` queues until a thread is free).
     pub fn spawn_blocking<F, R>(&self, f: F) -> JoinHandle<R>
     where
         F: FnOnce() -> R + Send + 'static,
         R: Send + 'static,
     {
         task::blocking::spawn_blocking_on(self, f)
+    }
+
+    /// Whether this is a multi-thread runtime.
+    pub(crate) fn is_multi_thread(&self) -> bool {
+        self.inner.flavor == Flavor::MultiThread
     }
 
     /// The readiness multiplexer the runtime uses (every worker has its own

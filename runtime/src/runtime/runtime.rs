@@ -29,7 +29,10 @@ const WORKER_SHUTDOWN_BOUND: Duration = Duration::from_secs(5);
 /// every fd the runtime holds (its backends and eventfds included). It waits
 /// at most 5 s for the workers to finish (see
 /// [`shutdown_timeout`](Self::shutdown_timeout)) and never for
-/// `spawn_blocking` threads.
+/// `spawn_blocking` threads. Dropped on another thread while `block_on`'s
+/// loop holds possibly-`!Send` tasks, it cannot drop them there: it leaks
+/// them with their fds, and cancels only the `Send` tasks that
+/// `Handle::spawn` queued there and that never started.
 pub struct Runtime {
     handle: Handle,
     /// A multi-thread runtime's worker threads.
@@ -108,8 +111,13 @@ impl Runtime {
         };
         crate::sys::thread::tighten_timer_slack();
         let _enter = Enter { slot: &shared.idle };
-        if context::enter(core).is_err() {
-            unreachable!("the context was checked to be free");
+        if let Err(core) = context::enter(core) {
+            // The context was free, so it is destroyed: the thread is exiting.
+            *shared.idle.lock() = Some(core);
+            panic!(
+                "mini_rt: `block_on` called while this thread's thread-locals are being \
+                 destroyed; a runtime cannot run there"
+            );
         }
         let mut future = pin!(future);
         context::with_core(|core| core.block_on(future.as_mut())).expect("entered above")
@@ -129,7 +137,9 @@ impl Runtime {
         self.handle.spawn(future)
     }
 
-    /// Runs `f` on the runtime's blocking thread pool.
+    /// Runs `f` on the runtime's blocking thread pool (see
+    /// [`task::spawn_blocking`](crate::task::spawn_blocking): when the pool is
+    /// full, `f` queues until a thread is free).
     pub fn spawn_blocking<F, R>(&self, f: F) -> JoinHandle<R>
     where
         F: FnOnce() -> R + Send + 'static,
@@ -187,7 +197,13 @@ impl Runtime {
                 "mini_rt: runtime dropped on a thread other than the one its tasks were \
                  spawned on; leaking those tasks and their resources"
             );
+            // But tasks queued by `Handle::spawn` and never adopted are `Send`
+            // and would be stranded: cancel them, as `Handle::spawn` promises.
+            core.tasks.shutdown_unadopted(left.tasks);
             std::mem::forget(core);
+            // Its registrations stay held by the leaked loop: whoever asks
+            // for one from now on gets an error instead of waiting forever.
+            shared.abandon();
             return;
         }
         match context::enter(core) {
@@ -195,7 +211,11 @@ impl Runtime {
                 context::with_core(|core| core.shutdown(left.tasks));
                 drop(context::exit());
             }
-            // Dropped inside another runtime: shut down without our context.
+            // Dropped inside another runtime, or while this thread's
+            // thread-locals are destroyed (a runtime kept in a `thread_local!`):
+            // shut down without our context. Tasks and registrations dropped
+            // then find no runtime and close their fds directly (the remote
+            // queue is closed); then the driver drops what is left.
             Err(core) => core.shutdown(left.tasks),
         }
     }

@@ -10,6 +10,7 @@ use crate::reactor::registration::{Asked, Registration};
 use crate::sys::Backend;
 use crate::sys::Notifier;
 use crate::task::RawTask;
+use crate::time::heap::TimerKey;
 use parking_lot::Mutex;
 use std::os::fd::OwnedFd;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering::*};
@@ -39,6 +40,9 @@ pub(crate) struct Shared {
     pub(crate) incoming: AtomicUsize,
     /// Registrations handed over to other loops (a stat, exact at any time).
     pub(crate) moved_out: AtomicU64,
+    /// `spawn_blocking` jobs not finished yet: a paused clock does not
+    /// auto-advance while any runs (`time::InhibitAutoAdvance`).
+    pub(crate) auto_advance_inhibit: AtomicUsize,
 }
 
 /// Work handed to the loop's thread by other threads.
@@ -51,6 +55,8 @@ pub(crate) struct Remote {
     pub(crate) takes: Vec<crate::reactor::registration::Take>,
     /// Registrations handed over to this loop, to register with its backend.
     pub(crate) adopts: Vec<Arc<Registration>>,
+    /// Timers whose `Sleep` was dropped or reset off the loop's thread.
+    pub(crate) timers: Vec<TimerKey>,
     /// No tasks or released fds are accepted any more (shutting down).
     closed: bool,
     /// The loop has shut down: nothing at all is accepted any more.
@@ -71,6 +77,7 @@ impl Shared {
             live: AtomicUsize::new(0),
             incoming: AtomicUsize::new(0),
             moved_out: AtomicU64::new(0),
+            auto_advance_inhibit: AtomicUsize::new(0),
         }
     }
 
@@ -164,6 +171,19 @@ impl Shared {
         true
     }
 
+    /// Hands the key of a timer whose `Sleep` was dropped (or reset) where
+    /// the loop is not running to the loop, which removes the entry on its
+    /// thread. After the loop closed, the timers are gone already.
+    pub(crate) fn release_timer(&self, key: TimerKey) {
+        let mut remote = self.remote.lock();
+        if remote.closed {
+            return;
+        }
+        remote.timers.push(key);
+        drop(remote);
+        self.announce();
+    }
+
     /// Flags remote work and wakes the loop if it is parked.
     fn announce(&self) {
         self.remote_pending.swap(true, Release); // a swap: see tests/loom_park.rs
@@ -209,6 +229,7 @@ impl Shared {
             released: std::mem::take(&mut remote.released),
             takes: std::mem::take(&mut remote.takes),
             adopts: std::mem::take(&mut remote.adopts),
+            timers: std::mem::take(&mut remote.timers),
             closed: remote.closed,
             dead: remote.dead,
         })
@@ -235,12 +256,28 @@ impl Shared {
         let left = Remote {
             tasks: std::mem::take(&mut remote.tasks),
             released: std::mem::take(&mut remote.released),
+            timers: std::mem::take(&mut remote.timers),
             closed: true,
             ..Remote::default()
         };
         drop(remote);
         self.notifier.lock().take();
         left
+    }
+
+    /// The loop's core was leaked instead of shut down: refuse hand-over
+    /// traffic, wake whoever asked for a registration (they find it still
+    /// held here and get an error) and give up those handed over to it.
+    pub(crate) fn abandon(&self) {
+        let left = self.finish();
+        for take in left.takes {
+            if let Some(w) = take.waker {
+                w.wake();
+            }
+        }
+        for reg in left.adopts {
+            reg.free_from(self.id);
+        }
     }
 
     /// The end of shutdown, after the driver gave up every registration:

@@ -12,9 +12,15 @@ pub mod unix;
 
 /// Completes when the process receives SIGINT (Ctrl-C).
 ///
-/// Errors if the handler cannot be installed or no runtime is running.
+/// Errors if the handler cannot be installed, no runtime is running, or the
+/// wait cannot go on (its runtime stopped running it: see
+/// [`Signal::recv`](unix::Signal::recv)).
 pub async fn ctrl_c() -> std::io::Result<()> {
     let mut sig = unix::signal(unix::SignalKind::interrupt())?;
-    sig.recv().await;
-    Ok(())
+    match sig.recv().await {
+        Some(()) => Ok(()),
+        None => Err(std::io::Error::other(
+            "mini_rt: ctrl_c polled outside the runtime it was created on",
+        )),
+    }
 }

@@ -8,6 +8,7 @@ use std::fs::File;
 use std::future::poll_fn;
 use std::io;
 use std::task::{ready, Context, Poll, Waker};
+use tokio::io::ReadBuf;
 
 /// A kind of signal to listen for (a signal number).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -117,15 +118,20 @@ pub fn signal(kind: SignalKind) -> io::Result<Signal> {
 }
 
 impl Signal {
-    /// Waits for the next delivery. Never returns `None` (the stream does not end);
-    /// the `Option` is tokio's signature.
+    /// Waits for the next delivery.
+    ///
+    /// Awaited under another runtime (or on another worker) than the one it
+    /// was created on, it works there: its pipe's registration moves, as any
+    /// IO object's does. Returns `None` when no delivery can be received
+    /// through this `Signal`: it is awaited outside any runtime, where its
+    /// pipe cannot be watched. Awaited again inside one, it works as before.
     pub async fn recv(&mut self) -> Option<()> {
         poll_fn(|cx| self.poll_recv(cx)).await
     }
 
-    /// Polls for the next delivery.
+    /// Polls for the next delivery; `Ready(None)` as for [`recv`](Self::recv).
     pub fn poll_recv(&mut self, cx: &mut Context<'_>) -> Poll<Option<()>> {
-        let mut buf = [0u8; 64];
+        let mut bytes = [0u8; 64];
         loop {
             let count = os::deliveries(self.signum);
             if count != self.seen {
@@ -135,11 +141,14 @@ impl Signal {
             if let Some(w) = WAITERS.lock().get_mut(self.slot) {
                 *w = Some(cx.waker().clone());
             }
+            // Loop only after draining bytes: then the counter may have
+            // moved. Any error (or EOF, which cannot happen while the
+            // process holds the write end) would repeat on every read, so
+            // looping on it would spin forever: end the wait instead.
+            let mut buf = ReadBuf::new(&mut bytes);
             match ready!(self.pipe.poll_read(cx, &mut buf)) {
-                Ok(n) if n > 0 => wake_all(),
-                // EOF cannot happen (we hold the write end); errors are not
-                // expected either: treat both as "check the counter again".
-                _ => {}
+                Ok(()) if !buf.filled().is_empty() => wake_all(),
+                Ok(()) | Err(_) => return Poll::Ready(None),
             }
         }
     }

@@ -1,22 +1,17 @@
-//! Synchronisation primitives for tasks: [`oneshot`], [`mpsc`], [`Notify`].
+//! Synchronisation primitives for tasks: `tokio::sync`, re-exported whole.
 //!
-//! They mirror `tokio::sync`: same names, signatures and behaviour. Every type
-//! is `Send + Sync` when `T: Send`, so a plain `std::thread` (for instance a
-//! `spawn_blocking` thread) can talk to a task and vice versa.
+//! [`Mutex`], [`RwLock`], [`Semaphore`], [`Barrier`], [`Notify`],
+//! [`OnceCell`], [`SetOnce`], and the channels [`oneshot`], [`mpsc`]
+//! (bounded and unbounded, with `recv_many`), [`broadcast`] and [`watch`]
+//! are tokio's own types: they need no tokio runtime (only wakers), so they
+//! run on mini_rt's executor, and tokio-stream's wrappers and tokio-util take
+//! them unchanged. Every type is `Send + Sync` when `T: Send`, so a plain
+//! thread (a `spawn_blocking` thread, say) can talk to a task: the
+//! `blocking_*` methods park that thread, and must not be called on the
+//! runtime's thread.
 //!
-//! Implementation rules shared by the whole module (no `unsafe` here):
-//! * state lives behind one `parking_lot::Mutex` per primitive, taken once per
-//!   operation on the hot paths;
-//! * take what you need under the lock, drop the lock, *then* wake: no `Waker`
-//!   is ever woken (or a user value dropped) while a lock is held;
-//! * a stored waker is replaced only when `Waker::will_wake` says it differs.
-
-mod blocking;
-pub mod mpsc;
-mod notify;
-pub mod oneshot;
-#[cfg(test)]
-mod test_support;
-mod wait_list;
-
-pub use notify::{Notified, Notify};
+//! tokio's cooperative budget applies to them only on tokio's runtime:
+//! on mini_rt a receiver that always has a message ready never yields by
+//! itself.
+#[doc(inline)]
+pub use tokio::sync::*;

@@ -67,6 +67,8 @@ pub mod net;
 mod notifier;
 mod poll;
 mod poller;
+pub(crate) mod process;
+pub mod read_buf;
 mod select;
 pub(crate) mod signal;
 pub(crate) mod thread;

@@ -3,10 +3,11 @@
 //!
 //! `mini_rt_net` forbids `unsafe`; every socket system call that `std::net`
 //! does not offer (non-blocking, close-on-exec creation in one call,
-//! `accept4`, the options std lacks) lives here. Reads and writes do not:
-//! they go through `std::net` types (`(&stream).read(..)`), which need no
-//! unsafe code. Functions take [`BorrowedFd`] so they can only act on a live
-//! fd the caller owns or borrows.
+//! `accept4`, the options std lacks) lives here. Writes go through
+//! `std::net` types (`(&stream).write(..)`), which need no unsafe code;
+//! stream reads and peeks into a `ReadBuf`'s uninitialised part are in
+//! [`read_buf`](super::read_buf). Functions take [`BorrowedFd`] so they can
+//! only act on a live fd the caller owns or borrows.
 
 use super::syscall;
 

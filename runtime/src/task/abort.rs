@@ -21,6 +21,11 @@ impl AbortHandle {
         self.raw.abort();
     }
 
+    /// Whether the task was aborted (or shut down with its runtime).
+    pub(crate) fn is_cancelled(&self) -> bool {
+        self.raw.is_cancelled()
+    }
+
     /// Whether the task has finished.
     pub fn is_finished(&self) -> bool {
         self.raw.is_complete()

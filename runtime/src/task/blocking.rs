@@ -1,111 +1,26 @@
-//! `spawn_blocking`: a small, lazily started pool of threads for blocking
-//! work, whose results wake the runtime across threads.
+//! `spawn_blocking`: runs a closure on the runtime's blocking pool (see
+//! `pool.rs`) and hands its result to a task awaiting it, waking the runtime
+//! across threads.
 //!
-//! Threads start on demand up to a limit and exit after 10 s idle. When the
-//! runtime is dropped the pool is told to stop: idle threads exit at once,
-//! busy ones after their current job; nobody waits for them.
+//! The `JoinHandle` belongs to that waiting task. The job keeps a reference
+//! to it and looks at its cancelled bit before calling the closure, so
+//! aborting the handle before the closure started means it never runs.
 
 use crate::runtime::Handle;
 use crate::task::JoinHandle;
-use parking_lot::{Condvar, Mutex};
-use std::collections::VecDeque;
+use crate::time::InhibitAutoAdvance;
+use parking_lot::Mutex;
 use std::future::poll_fn;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Arc;
 use std::task::{Poll, Waker};
 use std::thread;
-use std::time::Duration;
-
-type Job = Box<dyn FnOnce() + Send>;
-
-const IDLE_TIMEOUT: Duration = Duration::from_secs(10);
-
-pub(crate) struct Pool {
-    inner: Arc<Inner>,
-}
-
-struct Inner {
-    state: Mutex<PoolState>,
-    cond: Condvar,
-    max_threads: usize,
-}
-
-#[derive(Default)]
-struct PoolState {
-    queue: VecDeque<Job>,
-    threads: usize,
-    idle: usize,
-    shutdown: bool,
-}
-
-impl Pool {
-    pub(crate) fn new(max_threads: usize) -> Pool {
-        Pool {
-            inner: Arc::new(Inner {
-                state: Mutex::new(PoolState::default()),
-                cond: Condvar::new(),
-                max_threads: max_threads.max(1),
-            }),
-        }
-    }
-
-    fn execute(&self, job: Job) {
-        let mut st = self.inner.state.lock();
-        if st.shutdown {
-            return; // dropping the job wakes its waiter with a cancellation
-        }
-        st.queue.push_back(job);
-        if st.idle > 0 {
-            self.inner.cond.notify_one();
-        } else if st.threads < self.inner.max_threads {
-            st.threads += 1;
-            let inner = self.inner.clone();
-            let spawned = thread::Builder::new()
-                .name("mini_rt-blocking".into())
-                .spawn(move || inner.worker());
-            if spawned.is_err() {
-                st.threads -= 1;
-            }
-        }
-    }
-
-    pub(crate) fn shutdown(&self) {
-        let mut st = self.inner.state.lock();
-        st.shutdown = true;
-        st.queue.clear();
-        drop(st);
-        self.inner.cond.notify_all();
-    }
-}
-
-impl Inner {
-    fn worker(&self) {
-        let mut st = self.state.lock();
-        loop {
-            if let Some(job) = st.queue.pop_front() {
-                drop(st);
-                job();
-                st = self.state.lock();
-                continue;
-            }
-            if st.shutdown {
-                break;
-            }
-            st.idle += 1;
-            let timed_out = self.cond.wait_for(&mut st, IDLE_TIMEOUT).timed_out();
-            st.idle -= 1;
-            if timed_out && st.queue.is_empty() {
-                break;
-            }
-        }
-        st.threads -= 1;
-    }
-}
 
 /// The result slot shared by the blocking job and the task awaiting it.
 struct Slot<R> {
     result: Option<thread::Result<R>>,
-    /// The job was dropped without running (runtime shut down).
+    /// The job was dropped without running: the runtime shut down, the task
+    /// was aborted, or no pool thread could be started.
     dropped: bool,
     waker: Option<Waker>,
 }
@@ -137,8 +52,18 @@ impl<R> Drop for Completer<R> {
 
 /// Runs `f` on the runtime's blocking pool and returns a handle to its result.
 ///
-/// As tokio's: `abort` has no effect once `f` started; a panic in `f` comes
-/// back as a [`JoinError`](super::JoinError) that `is_panic`. Panics outside a runtime.
+/// The pool starts a thread per concurrent call, up to
+/// [`max_blocking_threads`](crate::runtime::Builder::max_blocking_threads)
+/// (512 by default, as tokio's); idle threads are reused and exit after 10 s
+/// without work. When all of them are busy, further closures queue and run,
+/// in order, as threads free up: none is lost, but a closure queued behind
+/// long-running ones waits for them.
+///
+/// As tokio's: aborting the handle before `f` started means `f` never runs
+/// (it is dropped unrun); `abort` has no effect once `f` started. A panic in
+/// `f` comes back as a [`JoinError`](super::JoinError) that `is_panic`. If the
+/// runtime shuts down before `f` started, `f` is dropped unrun. Panics
+/// outside a runtime.
 #[track_caller]
 pub fn spawn_blocking<F, R>(f: F) -> JoinHandle<R>
 where
@@ -160,11 +85,11 @@ where
         waker: None,
     }));
     let mut completer = Completer(Some(slot.clone()));
-    handle.inner.blocking.execute(Box::new(move || {
-        let r = panic::catch_unwind(AssertUnwindSafe(f));
-        completer.finish(Some(r));
-    }));
-    handle.spawn_here(async move {
+    // Paused time must not jump while the job runs (as tokio's test-util;
+    // only a current-thread runtime's clock can be paused).
+    let inhibit = InhibitAutoAdvance::new(&handle.inner.main);
+    // The waiter stays on the caller's loop when it is one of this runtime's.
+    let waiter = handle.spawn_here(async move {
         let r = poll_fn(|cx| {
             let mut s = slot.lock();
             if let Some(r) = s.result.take() {
@@ -180,7 +105,19 @@ where
         match r {
             Some(Ok(v)) => v,
             Some(Err(payload)) => panic::resume_unwind(payload),
-            None => panic!("spawn_blocking job dropped: the runtime shut down before it ran"),
+            None => panic!("spawn_blocking job dropped unrun: runtime shut down or no thread"),
         }
-    })
+    });
+    let task = waiter.abort_handle();
+    handle.inner.blocking.execute(Box::new(move || {
+        let aborted = task.is_cancelled();
+        drop(task);
+        if aborted {
+            return; // drops `f` unrun; the completer resolves the slot
+        }
+        let r = panic::catch_unwind(AssertUnwindSafe(f));
+        completer.finish(Some(r));
+        drop(inhibit); // after the wake: the runtime sees the waiter ready
+    }));
+    waiter
 }

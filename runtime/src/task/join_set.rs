@@ -107,14 +107,37 @@ impl<T> JoinSet<T> {
         self.insert(super::spawn(task))
     }
 
-    /// Same as [`JoinSet::spawn`] (kept for tokio compatibility).
+    /// Spawns `task` as [`task::spawn_local`](super::spawn_local) does
+    /// (onto the [`LocalSet`](super::LocalSet) being run, if any), into the
+    /// set.
     #[track_caller]
     pub fn spawn_local<F>(&mut self, task: F) -> AbortHandle
     where
         F: Future<Output = T> + 'static,
         T: 'static,
     {
-        self.spawn(task)
+        self.insert(super::spawn_local(task))
+    }
+
+    /// Spawns `task` onto `local_set`, into this set.
+    #[track_caller]
+    pub fn spawn_local_on<F>(&mut self, task: F, local_set: &super::LocalSet) -> AbortHandle
+    where
+        F: Future<Output = T> + 'static,
+        T: 'static,
+    {
+        self.insert(local_set.spawn_local(task))
+    }
+
+    /// Spawns the `Send` future `task` on the runtime of `handle` (from any
+    /// thread), into the set.
+    #[track_caller]
+    pub fn spawn_on<F>(&mut self, task: F, handle: &crate::runtime::Handle) -> AbortHandle
+    where
+        F: Future<Output = T> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.insert(handle.spawn(task))
     }
 
     /// Runs `f` on the blocking pool, into the set.
@@ -215,6 +238,16 @@ impl<T> fmt::Debug for JoinSet<T> {
     }
 }
 
+/// Spawns every future of the iterator into the set, as [`JoinSet::spawn`].
+impl<T: 'static, F: Future<Output = T> + 'static> Extend<F> for JoinSet<T> {
+    fn extend<I: IntoIterator<Item = F>>(&mut self, iter: I) {
+        for f in iter {
+            self.spawn(f);
+        }
+    }
+}
+
+/// Collects futures into a set, spawning each as [`JoinSet::spawn`].
 impl<T: 'static, F: Future<Output = T> + 'static> FromIterator<F> for JoinSet<T> {
     fn from_iter<I: IntoIterator<Item = F>>(iter: I) -> Self {
         let mut set = JoinSet::new();

@@ -131,6 +131,21 @@ impl LocalTasks {
         drop(owned);
     }
 
+    /// Runtime dropped on a thread that must not touch its (possibly `!Send`)
+    /// tasks: shuts down only the queued tasks never adopted, here and in
+    /// `remote`. Those were spawned by `Handle::spawn`, so they are `Send`,
+    /// and no one else would ever cancel them. The other entries are wakes
+    /// of owned tasks, which the caller leaks with this set: dropping an
+    /// entry only releases its reference.
+    pub(crate) fn shutdown_unadopted(&self, remote: Vec<RawTask>) {
+        let queued: Vec<RawTask> = self.queue.borrow_mut().drain(..).chain(remote).collect();
+        for t in &queued {
+            if t.header().owned_index.load(Relaxed) == UNOWNED {
+                t.shutdown();
+            }
+        }
+    }
+
     /// Shuts every task down: drops all futures (on this thread) and all
     /// queue entries. Futures dropped here may wake or spawn others, so loop
     /// until nothing is left.

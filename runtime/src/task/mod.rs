@@ -11,6 +11,9 @@ pub(crate) mod coop;
 mod join;
 mod join_set;
 mod list;
+mod local_set;
+#[doc(hidden)]
+pub mod pool;
 mod raw;
 mod state;
 mod task_local;
@@ -22,6 +25,7 @@ pub use blocking::spawn_blocking;
 pub use join::{JoinError, JoinHandle};
 pub use join_set::JoinSet;
 pub(crate) use list::{LocalTasks, UNOWNED};
+pub use local_set::{LocalEnterGuard, LocalSet};
 pub(crate) use raw::RawTask;
 pub use task_local::{AccessError, LocalKey, TaskLocalFuture};
 pub use yield_now::yield_now;
@@ -51,15 +55,20 @@ where
         .unwrap_or_else(|| panic!("{}", context::NO_RUNTIME))
 }
 
-/// Same as [`spawn`] (every task spawned this way stays on its loop); kept
-/// so code written for tokio's `spawn_local` ports unchanged.
+/// Spawns a `!Send` future on the current thread, as tokio's: onto the
+/// [`LocalSet`] being run here (inside [`LocalSet::run_until`] or one of the
+/// set's tasks), else as [`spawn`] does (every task may be `!Send` on
+/// mini_rt, so no `LocalSet` is needed). Panics outside a runtime.
 #[track_caller]
 pub fn spawn_local<F>(future: F) -> JoinHandle<F::Output>
 where
     F: Future + 'static,
     F::Output: 'static,
 {
-    spawn(future)
+    match local_set::try_spawn_in_current(future) {
+        Ok(handle) => handle,
+        Err(future) => spawn(future),
+    }
 }
 
 /// Spawns onto `core`, which is the current thread's runtime.

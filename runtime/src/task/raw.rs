@@ -151,7 +151,9 @@ impl RawTask {
         }
     }
 
-    /// Drops the future and completes the task as cancelled. Runtime thread only.
+    /// Drops the future and completes the task as cancelled. Runtime thread
+    /// only, except for a never-adopted task (spawned by `Handle::spawn`,
+    /// hence `Send`), which any thread may shut down.
     pub(crate) fn shutdown(&self) {
         // SAFETY: the cell is alive; the vtable matches its type.
         unsafe { (self.header().vtable.shutdown)(self.ptr) }
@@ -166,6 +168,11 @@ impl RawTask {
     /// Whether the task has completed.
     pub(crate) fn is_complete(&self) -> bool {
         self.header().state.load() & state::COMPLETE != 0
+    }
+
+    /// Whether the task was aborted or shut down (its cancelled bit is set).
+    pub(crate) fn is_cancelled(&self) -> bool {
+        self.header().state.load() & state::CANCELLED != 0
     }
 
     /// Takes one more reference.
@@ -243,12 +250,16 @@ unsafe fn poll<F: Future>(ptr: NonNull<Header>) -> Step {
     let mut cx = Context::from_waker(&waker);
     let res = coop::with_budget(|| {
         panic::catch_unwind(AssertUnwindSafe(|| {
+            // If the poll panics, this drops the future during the unwind.
+            let guard = DropFutureOnUnwind(cell);
             // SAFETY: RUNNING is set, so only this thread touches the stage; the
             // future never moves (it lives in the heap cell until dropped in place).
-            match unsafe { &mut *cell.stage.get() } {
+            let polled = match unsafe { &mut *cell.stage.get() } {
                 Stage::Running(fut) => unsafe { Pin::new_unchecked(fut) }.poll(&mut cx),
                 _ => unreachable!("polled a task whose future is gone"),
-            }
+            };
+            std::mem::forget(guard);
+            polled
         }))
     });
     match res {
@@ -268,10 +279,31 @@ unsafe fn poll<F: Future>(ptr: NonNull<Header>) -> Step {
             Step::Complete
         }
         Err(payload) => {
+            // The guard dropped the future during the unwind.
             // SAFETY: still RUNNING.
             unsafe { cancel(cell, JoinError::panic(payload)) };
             Step::Complete
         }
+    }
+}
+
+/// Armed around a task's poll: if the poll panics, its `Drop` runs during
+/// the unwind and drops the future there, as tokio does. So the future's
+/// destructors see `std::thread::panicking()`, and whatever they release
+/// (a oneshot sender, a lock guard) is released before the `JoinHandle`
+/// resolves. A panic in that drop is caught here (escaping a destructor
+/// during an unwind would abort the process); the poll's panic is the one
+/// reported.
+struct DropFutureOnUnwind<'a, F: Future>(&'a Cell<F>);
+
+impl<F: Future> Drop for DropFutureOnUnwind<'_, F> {
+    fn drop(&mut self) {
+        let cell = self.0;
+        // SAFETY: RUNNING is still set by this thread (the poll unwound out of
+        // the future, which holds no borrow of the stage any more).
+        let _ = panic::catch_unwind(AssertUnwindSafe(|| unsafe {
+            *cell.stage.get() = Stage::Consumed;
+        }));
     }
 }
 

@@ -5,16 +5,21 @@ use std::ops::{Add, AddAssign, Sub, SubAssign};
 use std::time::Duration;
 
 /// A measurement of a monotonically non-decreasing clock, as `tokio::time::Instant`.
+///
+/// [`Instant::now`] reads the clock of the runtime running on the calling
+/// thread, which [`pause`](super::pause) can stop; elsewhere (and until a
+/// clock is paused) it is std's clock.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Instant {
     std: std::time::Instant,
 }
 
 impl Instant {
-    /// The current time.
+    /// The current time: the runtime's clock on its own thread (paused
+    /// time included), std's clock elsewhere.
     pub fn now() -> Instant {
         Instant {
-            std: std::time::Instant::now(),
+            std: super::clock::now(),
         }
     }
 
@@ -53,9 +58,10 @@ impl Instant {
         self.std.saturating_duration_since(earlier.std)
     }
 
-    /// Time elapsed since this instant.
+    /// Time elapsed since this instant, by [`Instant::now`] (so paused
+    /// time counts as the paused clock says).
     pub fn elapsed(&self) -> Duration {
-        self.std.elapsed()
+        Instant::now().saturating_duration_since(*self)
     }
 
     /// `self + d`, or `None` on overflow.

@@ -3,9 +3,12 @@
 use super::heap::TimerKey;
 use super::Instant;
 use crate::context;
+use crate::runtime::Shared;
 use crate::task::coop;
+use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{ready, Context, Poll};
 use std::time::Duration;
 
@@ -13,7 +16,10 @@ use std::time::Duration;
 ///
 /// Precision is the backend's: nanoseconds with `epoll_pwait2`, `ppoll` and
 /// `pselect` (tokio rounds up to a millisecond). `Duration::MAX` sleeps for
-/// about 30 years; a zero duration completes on first poll.
+/// about 30 years; a zero duration completes on first poll. The deadline is
+/// read from the runtime's clock: with time paused ([`pause`](super::pause)),
+/// the sleep completes when that clock reaches it, which auto-advance does
+/// as soon as the runtime has nothing else to do.
 pub fn sleep(duration: Duration) -> Sleep {
     sleep_until(Instant::now().saturating_add(duration))
 }
@@ -32,13 +38,29 @@ pub fn sleep_until(deadline: Instant) -> Sleep {
 /// It registers a timer lazily, on its first `Pending` poll, so creating and
 /// dropping an unpolled `Sleep` costs nothing but reading the clock. Unlike
 /// tokio's, it is `Unpin`.
-#[derive(Debug)]
+///
+/// It may be dropped or reset anywhere: outside `block_on`, on another
+/// thread, or under another runtime. Its timer is then released by the
+/// runtime that holds it, on that runtime's thread, the next time it runs.
 #[must_use = "futures do nothing unless you `.await` or poll them"]
 pub struct Sleep {
     deadline: Instant,
-    /// (runtime id, key) once registered with a runtime's timer heap.
-    entry: Option<(u64, TimerKey)>,
+    /// Once registered: the runtime whose timer heap holds the entry, and
+    /// its key. Holding the runtime's shared half (not just its id) lets a
+    /// `Sleep` dropped away from that runtime send the key back to it
+    /// instead of leaking the entry, as `PollEvented` does with its fd.
+    entry: Option<(Arc<Shared>, TimerKey)>,
     elapsed: bool,
+}
+
+impl fmt::Debug for Sleep {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Sleep")
+            .field("deadline", &self.deadline)
+            .field("registered", &self.entry.is_some())
+            .field("elapsed", &self.elapsed)
+            .finish()
+    }
 }
 
 impl Sleep {
@@ -60,9 +82,16 @@ impl Sleep {
         this.elapsed = false;
     }
 
+    /// Removes the timer entry: directly on its runtime's thread, else by
+    /// handing the key to that runtime (see [`Shared::release_timer`]).
     fn deregister(&mut self) {
-        if let Some((id, key)) = self.entry.take() {
-            context::with_runtime(id, |core| core.driver.timers.borrow_mut().remove(key));
+        if let Some((shared, key)) = self.entry.take() {
+            let removed = context::with_runtime(shared.id, |core| {
+                core.driver.timers.borrow_mut().remove(key)
+            });
+            if removed.is_none() {
+                shared.release_timer(key);
+            }
         }
     }
 
@@ -70,8 +99,9 @@ impl Sleep {
         if self.elapsed {
             return Poll::Ready(());
         }
-        if let Some((id, key)) = self.entry {
-            let state = context::with_runtime(id, |core| {
+        if let Some((shared, key)) = &self.entry {
+            let key = *key;
+            let state = context::with_runtime(shared.id, |core| {
                 let mut timers = core.driver.timers.borrow_mut();
                 match timers.is_fired(key) {
                     Some(true) => {
@@ -108,7 +138,7 @@ impl Sleep {
                 .timers
                 .borrow_mut()
                 .insert(deadline, Some(cx.waker().clone()));
-            (core.shared.id, key)
+            (core.shared.clone(), key)
         });
         match entry {
             Some(e) => {

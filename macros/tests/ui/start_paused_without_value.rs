@@ -1,0 +1,2 @@
+#[mini_rt_macros::main(start_paused)]
+async fn main() {}
