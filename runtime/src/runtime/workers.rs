@@ -19,6 +19,8 @@ use std::time::{Duration, Instant};
 /// The running workers of one runtime.
 pub(crate) struct Workers {
     threads: Vec<thread::JoinHandle<()>>,
+    /// Each worker's loop id, in the same order.
+    loops: Vec<u64>,
     stops: Vec<Arc<Stop>>,
     done: Arc<Done>,
 }
@@ -78,11 +80,13 @@ impl Workers {
     pub(crate) fn start(cores: Vec<Core>) -> io::Result<Workers> {
         let mut workers = Workers {
             threads: Vec::with_capacity(cores.len()),
+            loops: Vec::with_capacity(cores.len()),
             stops: Vec::with_capacity(cores.len()),
             done: Arc::new(Done::default()),
         };
         let mut cores = cores.into_iter().enumerate();
         while let Some((i, core)) = cores.next() {
+            let loop_id = core.shared.id;
             let stop = Arc::new(Stop::default());
             let (s, done) = (stop.clone(), workers.done.clone());
             let spawned = thread::Builder::new()
@@ -91,6 +95,7 @@ impl Workers {
             match spawned {
                 Ok(t) => {
                     workers.threads.push(t);
+                    workers.loops.push(loop_id);
                     workers.stops.push(stop);
                 }
                 Err(e) => {
@@ -123,13 +128,10 @@ impl Workers {
     /// the workers (the runtime dropped by its own task), it does not wait
     /// for that one, which stops when the task returns.
     pub(crate) fn join(self, bound: Duration) -> bool {
-        let me = thread::current().id();
-        let own: usize = self
-            .threads
-            .iter()
-            .filter(|t| t.thread().id() == me)
-            .count();
-        let want = self.threads.len() - own;
+        // Which worker this thread is, if any (by its loop: asking std for
+        // the current thread would allocate its handle on a plain thread).
+        let own = self.loops.iter().position(|&id| context::is_current(id));
+        let want = self.threads.len() - usize::from(own.is_some());
         let deadline = Instant::now() + bound;
         let mut count = self.done.count.lock();
         while *count < want {
@@ -145,12 +147,12 @@ impl Workers {
                  (a task that never yields, or a blocking destructor); leaving it detached"
             );
         }
-        for t in self.threads {
-            if t.thread().id() != me && (all || t.is_finished()) {
+        for (i, t) in self.threads.into_iter().enumerate() {
+            if Some(i) != own && (all || t.is_finished()) {
                 let _ = t.join();
             }
         }
-        all && own == 0
+        all && own.is_none()
     }
 }
 
