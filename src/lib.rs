@@ -1,7 +1,8 @@
 //! # mini_rt
 //!
-//! A single-threaded async runtime with tokio's API and a readiness
-//! multiplexer you choose at run time. This crate is the facade: it only
+//! An async runtime with tokio's API (current-thread, or thread-per-core
+//! with one loop per worker) and a readiness multiplexer you choose at run
+//! time. This crate is the facade: it only
 //! re-exports `mini_rt_runtime`, `mini_rt_net` and `mini_rt_macros`.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]

@@ -3,10 +3,13 @@
 //! depend on the `mini_rt` facade, which re-exports everything here.
 //!
 //! Module map:
-//! * [`runtime`]: `Builder`, `Runtime`, `Handle`, `block_on` and the scheduler loop.
+//! * [`runtime`]: `Builder`, `Runtime`, `Handle`, `block_on`, the scheduler
+//!   loop, and the multi-thread runtime's workers (thread-per-core, no work
+//!   stealing; see its module docs for placement and `block_on`).
 //! * [`task`]: spawning, `JoinHandle`, `JoinError`, `JoinSet`, `spawn_blocking`, `yield_now`.
-//! * [`reactor`]: registrations of fds with the backend and readiness tracking;
-//!   the building block for IO types (used by `mini_rt_net`).
+//! * [`reactor`]: registrations of fds with the backend and readiness tracking,
+//!   and their hand-over between loops (IO objects follow their task); the
+//!   building block for IO types (used by `mini_rt_net`).
 //! * [`time`]: `sleep`, `timeout`, `interval` on a timer heap.
 //! * [`sync`]: `tokio::sync`, re-exported whole (runtime-free).
 //! * [`io`]: tokio's IO traits and `io-util` utilities, re-exported, plus

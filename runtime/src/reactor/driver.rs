@@ -1,7 +1,9 @@
 //! The driver: registrations of fds (a slab whose tokens carry a generation),
-//! their wakers, readiness cached per registration with a tick (in a
-//! [`Readiness`] cell the owning `PollEvented` also holds), the timer heap,
+//! their wakers, readiness cached per registration with a tick (in the
+//! [`Registration`] the owning `PollEvented` also holds), the timer heap,
 //! and `turn`, which waits on the backend and wakes whoever became ready.
+//! Registrations come and go with their objects, and move to another loop's
+//! driver when a task there needs them ([`Driver::hand_over`]).
 
 use super::registration::{Registration, Waiting};
 use super::scheduled_io::{WaiterKey, Waiters};
@@ -138,44 +140,6 @@ impl Driver {
     /// Deregisters an fd released on another thread, then closes it.
     pub(crate) fn deregister_token(&self, tok: u64, fd: &OwnedFd) {
         let _ = self.deregister(tok, fd.as_raw_fd());
-    }
-
-    /// Removes a registration that moves to another loop (or to none):
-    /// deregisters `fd` from the backend and returns the wakers still
-    /// waiting on it, for the new owner. Nothing if `tok` is stale.
-    pub(crate) fn hand_over(&self, tok: u64, fd: RawFd) -> Waiting {
-        let removed = {
-            let mut io = self.io.borrow_mut();
-            let (idx, generation) = split(tok);
-            match io.slab.get(idx) {
-                Some(s) if s.generation == generation => io.slab.remove(idx),
-                _ => return Vec::new(),
-            }
-        };
-        let _ = self.selector.deregister(fd);
-        let mut removed = removed;
-        removed.waiters.take_all()
-    }
-
-    /// The loop is going idle (`block_on` returned): registrations whose
-    /// waiters include tasks of other loops (handed over with them) are
-    /// given up, waking everyone, since this loop will not turn to serve
-    /// them until its next `block_on`.
-    pub(crate) fn release_detached(&self, loop_id: u64) {
-        let moving: Vec<(u64, Arc<Registration>)> = {
-            let io = self.io.borrow();
-            io.slab
-                .iter()
-                .filter(|(_, s)| s.waiters.has_detached())
-                .map(|(idx, s)| (token(idx, s.generation), s.reg.clone()))
-                .collect()
-        };
-        for (tok, reg) in moving {
-            if reg.owner() == loop_id && reg.token() == tok {
-                let waiting = self.hand_over(tok, reg.fd);
-                reg.free_from_with(loop_id, waiting);
-            }
-        }
     }
 
     pub(crate) fn registrations(&self) -> usize {
@@ -416,6 +380,9 @@ fn wake_all(wakers: &mut Vec<Waker>) {
         drop(payload);
     }
 }
+
+/// Registrations leaving this driver for another loop's (or none).
+mod moves;
 
 /// The registration slab against a model (proptest).
 #[cfg(test)]

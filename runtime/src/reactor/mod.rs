@@ -1,6 +1,8 @@
-//! The reactor: fds registered with the runtime's backend, readiness cached
-//! per registration, and [`PollEvented`], the building block that IO types
-//! (`mini_rt_net`'s sockets, or your own) wrap around a non-blocking fd.
+//! The reactor: fds registered with a loop's backend, readiness cached per
+//! registration, registrations handed over between loops when a task on
+//! another one needs them (`registration.rs`), and [`PollEvented`], the
+//! building block that IO types (`mini_rt_net`'s sockets, or your own) wrap
+//! around a non-blocking fd.
 
 mod driver;
 mod poll_evented;

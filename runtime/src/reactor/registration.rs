@@ -56,6 +56,8 @@ use std::sync::atomic::{AtomicU64, Ordering::*};
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 
+mod release;
+
 /// `owner` when no loop holds the registration: the next loop to use it
 /// claims it.
 pub(crate) const FREE: u64 = u64::MAX;
@@ -327,43 +329,6 @@ impl Registration {
         holder.filter(|_| token != UNREGISTERED).map(|h| (h, token))
     }
 
-    /// Gives the registration up to nobody (`FREE`), from any thread, so
-    /// the fd can leave the runtime: directly if this thread's loop holds
-    /// it, else by asking the holder and blocking until it answered.
-    pub(crate) fn release_blocking(self: &Arc<Self>) -> io::Result<()> {
-        loop {
-            let owner = self.owner();
-            if owner == FREE {
-                return Ok(());
-            }
-            let holder = self.home.lock().shared.clone();
-            let Some(holder) = holder.filter(|h| h.id == owner) else {
-                continue; // changing hands right now
-            };
-            if let Some(()) = context::with_runtime(owner, |core| {
-                Registration::hand_over(core, self.take_to(None, None));
-            }) {
-                continue;
-            }
-            let parker = Arc::new(Parker::default());
-            let waker = Waker::from(parker.clone());
-            match holder.request_take(self, None, &waker) {
-                Asked::Done => continue,
-                Asked::Refused if self.owner() == owner => return Err(leaked()),
-                Asked::Refused => continue,
-                Asked::Queued => {
-                    if !parker.wait(std::time::Duration::from_secs(5)) {
-                        return Err(io::Error::new(
-                            io::ErrorKind::TimedOut,
-                            "mini_rt: the loop holding this IO object did not release it \
-                             within 5 s",
-                        ));
-                    }
-                }
-            }
-        }
-    }
-
     /// A [`Take`] of this registration.
     pub(crate) fn take_to(self: &Arc<Self>, to: Option<Arc<Shared>>, waker: Option<Waker>) -> Take {
         Take {
@@ -371,31 +336,6 @@ impl Registration {
             to,
             waker,
         }
-    }
-}
-
-/// Wakes a thread blocked in [`Parker::wait`].
-#[derive(Default)]
-struct Parker {
-    woken: Mutex<bool>,
-    cond: parking_lot::Condvar,
-}
-
-impl std::task::Wake for Parker {
-    fn wake(self: Arc<Self>) {
-        *self.woken.lock() = true;
-        self.cond.notify_all();
-    }
-}
-
-impl Parker {
-    /// Blocks until woken or `limit` passed; returns whether woken.
-    fn wait(&self, limit: std::time::Duration) -> bool {
-        let mut woken = self.woken.lock();
-        if !*woken {
-            let _ = self.cond.wait_for(&mut woken, limit);
-        }
-        *woken
     }
 }
 
