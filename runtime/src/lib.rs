@@ -11,6 +11,8 @@
 //! * [`sync`]: `tokio::sync`, re-exported whole (runtime-free).
 //! * [`io`]: tokio's IO traits and `io-util` utilities, re-exported, plus
 //!   mini_rt's `Interest` and `Ready`.
+//! * `hyper` (feature `hyper`): hyper 1.x's runtime traits (`Io`,
+//!   `Executor`, `Timer`).
 //! * [`signal`]: `ctrl_c` and Unix signal streams.
 //! * [`sys`]: the only place that calls libc: the backends, sockets, and the
 //!   callback interface `poll_events` / `Poller`.
@@ -20,6 +22,8 @@
 mod macros;
 
 mod context;
+#[cfg(feature = "hyper")]
+pub mod hyper;
 pub mod io;
 pub mod reactor;
 pub mod runtime;
