@@ -8,7 +8,7 @@
 //!   Futures need not be `Send`, so HTTP/2 (which spawns a task per stream
 //!   and one per client connection) works with `!Send` services and bodies.
 //! * [`Timer`]: hyper's `rt::Timer` on mini_rt's timers
-//!   ([`Sleep`](crate::time::Sleep) implements hyper's `rt::Sleep`), for
+//!   ([`Sleep`] implements hyper's `rt::Sleep`), for
 //!   `header_read_timeout`, HTTP/2 keep-alive pings and pool idle timeouts.
 //!
 //! hyper-util's own `TokioExecutor` and `TokioTimer` cannot be used on
