@@ -297,3 +297,37 @@ async fn async_compat_runs_hyper_util_tokio_timer_and_executor_on_mini_rt() {
     assert!(start.elapsed() >= Duration::from_millis(20));
     assert_eq!(bounded(5, rx).await.unwrap(), "spawned on tokio");
 }
+
+/// A reader that breaks the `ReadBuf` contract in safe code: it swaps the
+/// buffer it was given for one of its own and fills that.
+struct SwapsTheBuffer;
+
+impl mini_rt::io::AsyncRead for SwapsTheBuffer {
+    fn poll_read(
+        self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+        buf: &mut mini_rt::io::ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        let other: &'static mut [u8] = Box::leak(vec![7u8; 64].into_boxed_slice());
+        *buf = mini_rt::io::ReadBuf::new(other);
+        buf.advance(64);
+        std::task::Poll::Ready(Ok(()))
+    }
+}
+
+#[test]
+fn io_refuses_a_reader_that_swaps_the_read_buf() {
+    // Trusting its filled count would mark 64 bytes of hyper's
+    // (uninitialised) buffer as read: Io must panic instead.
+    let mut io = Io::new(SwapsTheBuffer);
+    let mut memory = [std::mem::MaybeUninit::<u8>::uninit(); 16];
+    let mut buf = hyper::rt::ReadBuf::uninit(&mut memory);
+    let waker = futures::task::noop_waker();
+    let mut cx = std::task::Context::from_waker(&waker);
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        hyper::rt::Read::poll_read(std::pin::Pin::new(&mut io), &mut cx, buf.unfilled())
+    }));
+    let message = panic_message(result.expect_err("the swapped buffer was accepted"));
+    assert!(message.contains("replaced the ReadBuf"), "{message}");
+    assert!(buf.filled().is_empty());
+}
