@@ -61,6 +61,8 @@ use std::os::fd::RawFd;
 use std::time::Duration;
 
 mod epoll;
+#[cfg(feature = "hyper")]
+pub(crate) mod hyper_buf;
 mod interest;
 mod level;
 pub mod net;
