@@ -11,7 +11,9 @@
 
 use super::syscall;
 
+mod recv;
 mod sockopt;
+pub use recv::*;
 pub use sockopt::*;
 
 use std::io;
