@@ -38,10 +38,12 @@ fn options_read_back() {
     s.set_recv_buffer_size(32 * 1024).unwrap();
     assert_eq!(s.recv_buffer_size().unwrap(), 64 * 1024);
     assert_eq!(s.linger().unwrap(), None);
+    #[allow(deprecated)] // tokio deprecates it too, for the blocking close
     s.set_linger(Some(Duration::from_secs(5))).unwrap();
     assert_eq!(s.linger().unwrap(), Some(Duration::from_secs(5)));
-    s.set_linger(Some(Duration::ZERO)).unwrap();
+    s.set_zero_linger().unwrap();
     assert_eq!(s.linger().unwrap(), Some(Duration::ZERO));
+    #[allow(deprecated)]
     s.set_linger(None).unwrap();
     assert_eq!(s.linger().unwrap(), None);
     assert!(s.take_error().unwrap().is_none());

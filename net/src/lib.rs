@@ -6,6 +6,7 @@
 mod accept;
 mod addr;
 mod methods;
+mod split;
 pub mod tcp;
 mod udp;
 pub mod unix;

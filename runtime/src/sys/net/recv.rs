@@ -76,7 +76,9 @@ fn unix_addr(storage: &libc::sockaddr_storage, len: libc::socklen_t) -> io::Resu
     // sockaddr_un, and every bit pattern is a valid one.
     let sun = unsafe { &*(storage as *const libc::sockaddr_storage).cast::<libc::sockaddr_un>() };
     let offset = mem::offset_of!(libc::sockaddr_un, sun_path);
-    let path_len = (len as usize).saturating_sub(offset).min(sun.sun_path.len());
+    let path_len = (len as usize)
+        .saturating_sub(offset)
+        .min(sun.sun_path.len());
     let path: Vec<u8> = sun.sun_path[..path_len].iter().map(|&c| c as u8).collect();
     match path.split_first() {
         // Unnamed: std has no constructor for it, but an empty path is one.
@@ -105,7 +107,10 @@ mod tests {
         let mut room = [0u8; 3];
         let mut buf = ReadBuf::new(&mut room);
         let (n, from) = recv_from(b.as_fd(), &mut buf, false).unwrap();
-        assert_eq!((n, buf.filled(), from), (3, &b"hel"[..], a.local_addr().unwrap()));
+        assert_eq!(
+            (n, buf.filled(), from),
+            (3, &b"hel"[..], a.local_addr().unwrap())
+        );
 
         let (x, y) = UnixDatagram::pair().unwrap();
         x.send(b"hi").unwrap();
