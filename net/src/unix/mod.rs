@@ -1,5 +1,5 @@
 //! Unix-domain sockets: [`UnixListener`], [`UnixStream`] (with its split
-//! halves) and [`UnixDatagram`], as in `tokio::net::unix`.
+//! halves), [`UnixDatagram`] and [`UnixSocket`], as in `tokio::net::unix`.
 //!
 //! Paths: a path whose first byte is NUL (`"\0name"`) names a socket in
 //! Linux's abstract namespace (no file is created; the name disappears with
@@ -15,6 +15,7 @@ mod addr;
 mod cred;
 mod datagram;
 mod listener;
+mod socket;
 mod split;
 mod stream;
 
@@ -22,6 +23,7 @@ pub use addr::SocketAddr;
 pub use cred::{gid_t, pid_t, uid_t, UCred};
 pub use datagram::UnixDatagram;
 pub use listener::UnixListener;
+pub use socket::UnixSocket;
 pub use split::{OwnedReadHalf, OwnedWriteHalf, ReadHalf, ReuniteError, WriteHalf};
 pub use stream::UnixStream;
 

@@ -4,7 +4,7 @@ use super::{addr_bytes, cred, split, to_addr, SocketAddr, UCred};
 use mini_rt_runtime::io::Interest;
 use mini_rt_runtime::reactor::PollEvented;
 use std::io;
-use std::os::fd::AsFd;
+use std::os::fd::{AsFd, OwnedFd};
 use std::os::unix::net;
 use std::path::Path;
 
@@ -37,6 +37,12 @@ impl UnixStream {
     /// [`connect`](UnixStream::connect).
     pub async fn connect_addr(socket_addr: &SocketAddr) -> io::Result<UnixStream> {
         let fd = mini_rt_runtime::sys::net::unix_connect(&addr_bytes(&socket_addr.0)?)?;
+        UnixStream::connect_fd(fd).await
+    }
+
+    /// Finishes the non-blocking connect started on `fd` (shared with
+    /// `UnixSocket::connect`).
+    pub(crate) async fn connect_fd(fd: OwnedFd) -> io::Result<UnixStream> {
         let stream = UnixStream::from_std(net::UnixStream::from(fd))?;
         // Non-blocking: wait for the connect to finish, then read its outcome.
         stream.io.readiness(Interest::WRITABLE).await?;
