@@ -67,7 +67,11 @@ fn try_recv_buf_would_block_then_receives() {
 #[test]
 fn recv_buf_from_returns_the_sender() {
     on_each_backend(|| async {
-        let (one, two, b) = (bind_local().await?, bind_local().await?, bind_local().await?);
+        let (one, two, b) = (
+            bind_local().await?,
+            bind_local().await?,
+            bind_local().await?,
+        );
         one.send_to(b"1", b.local_addr()?).await?;
         two.send_to(b"22", b.local_addr()?).await?;
         let mut buf = Vec::with_capacity(8);
@@ -139,12 +143,16 @@ fn try_io_and_async_io_run_the_callers_operation() {
         let b = Rc::new(b);
         let std_b = std::net::UdpSocket::from(b.as_fd().try_clone_to_owned()?);
         let mut buf = [0u8; 8];
-        assert!(would_block(b.try_io(Interest::READABLE, || std_b.recv(&mut buf))));
+        assert!(would_block(
+            b.try_io(Interest::READABLE, || std_b.recv(&mut buf))
+        ));
         let waiter = {
             let (b, std_b) = (b.clone(), std_b.try_clone()?);
             mini_rt::spawn(async move {
                 let mut buf = [0u8; 8];
-                let n = b.async_io(Interest::READABLE, || std_b.recv(&mut buf)).await?;
+                let n = b
+                    .async_io(Interest::READABLE, || std_b.recv(&mut buf))
+                    .await?;
                 io::Result::Ok(buf[..n].to_vec())
             })
         };

@@ -52,7 +52,10 @@ fn bind_addr_and_connect_addr_with_pathname_and_abstract_addresses() {
             let (mut server, peer) = bounded(5, listener.accept()).await?;
             assert!(peer.is_unnamed(), "{peer:?}");
             let mut client = bounded(5, connect).await.unwrap()?;
-            assert_eq!(client.peer_addr()?.as_abstract_name(), addr.as_abstract_name());
+            assert_eq!(
+                client.peer_addr()?.as_abstract_name(),
+                addr.as_abstract_name()
+            );
             client.write_all(b"addr").await?;
             let mut buf = [0u8; 4];
             bounded(5, server.read_exact(&mut buf)).await?;
@@ -85,7 +88,10 @@ fn unix_socket_binds_then_listens_connects_or_becomes_a_datagram() {
         let (_server, peer) = bounded(5, listener.accept()).await?;
         assert_eq!(peer.as_pathname(), Some(client_path.as_path()));
         let client = bounded(5, connect).await.unwrap()?;
-        assert_eq!(client.local_addr()?.as_pathname(), Some(client_path.as_path()));
+        assert_eq!(
+            client.local_addr()?.as_pathname(),
+            Some(client_path.as_path())
+        );
 
         let (a_path, b_path) = (dir.path("a.dgram"), dir.path("b.dgram"));
         let a = UnixSocket::new_datagram()?;
@@ -95,11 +101,17 @@ fn unix_socket_binds_then_listens_connects_or_becomes_a_datagram() {
         a.send_to(b"dgram", &b_path).await?;
         let mut buf = [0u8; 8];
         let (n, from) = bounded(5, b.recv_from(&mut buf)).await?;
-        assert_eq!((&buf[..n], from.as_pathname()), (&b"dgram"[..], Some(a_path.as_path())));
+        assert_eq!(
+            (&buf[..n], from.as_pathname()),
+            (&b"dgram"[..], Some(a_path.as_path()))
+        );
 
         // The wrong kind of socket for the last step is an error.
         assert!(UnixSocket::new_datagram()?.listen(1).is_err());
-        assert!(UnixSocket::new_datagram()?.connect(&server_path).await.is_err());
+        assert!(UnixSocket::new_datagram()?
+            .connect(&server_path)
+            .await
+            .is_err());
         assert!(UnixSocket::new_stream()?.datagram().is_err());
         Ok(())
     });
@@ -121,10 +133,14 @@ fn stream_try_read_buf_try_io_and_poll_ready() {
 
         let std_b = std::os::unix::net::UnixStream::from(b.as_fd().try_clone_to_owned()?);
         let mut raw = [0u8; 4];
-        assert!(would_block(b.try_io(Interest::READABLE, || (&std_b).read(&mut raw))));
+        assert!(would_block(
+            b.try_io(Interest::READABLE, || (&std_b).read(&mut raw))
+        ));
         let reader = async {
             let mut raw = [0u8; 4];
-            let n = b.async_io(Interest::READABLE, || (&std_b).read(&mut raw)).await?;
+            let n = b
+                .async_io(Interest::READABLE, || (&std_b).read(&mut raw))
+                .await?;
             io::Result::Ok(raw[..n].to_vec())
         };
         let writer = async {
@@ -145,11 +161,15 @@ fn halves_read_vectored_and_into_buf_mut_and_write_vectored() {
             let (r, w) = b.split();
             assert!(AsRef::<UnixStream>::as_ref(&w).peer_addr()?.is_unnamed());
             bounded(5, w.writable()).await?;
-            assert_eq!(w.try_write_vectored(&[IoSlice::new(b"sp"), IoSlice::new(b"lit")])?, 5);
+            assert_eq!(
+                w.try_write_vectored(&[IoSlice::new(b"sp"), IoSlice::new(b"lit")])?,
+                5
+            );
             a.write_all(b"xyz").await?;
             bounded(5, r.readable()).await?;
             let (mut one, mut two) = ([0u8; 1], [0u8; 4]);
-            let n = r.try_read_vectored(&mut [IoSliceMut::new(&mut one), IoSliceMut::new(&mut two)])?;
+            let n =
+                r.try_read_vectored(&mut [IoSliceMut::new(&mut one), IoSliceMut::new(&mut two)])?;
             assert_eq!((n, &one, &two[..2]), (3, b"x", &b"yz"[..]));
         }
         let mut got = [0u8; 5];
@@ -162,7 +182,10 @@ fn halves_read_vectored_and_into_buf_mut_and_write_vectored() {
         assert_eq!(r.try_read_buf(&mut buf)?, 5);
         assert_eq!(&buf[..], b"owned");
         bounded(5, w.writable()).await?;
-        assert_eq!(w.try_write_vectored(&[IoSlice::new(b"o"), IoSlice::new(b"k")])?, 2);
+        assert_eq!(
+            w.try_write_vectored(&[IoSlice::new(b"o"), IoSlice::new(b"k")])?,
+            2
+        );
         let mut ok = [0u8; 2];
         bounded(5, a.read_exact(&mut ok)).await?;
         assert_eq!(&ok, b"ok");
@@ -214,11 +237,17 @@ fn datagram_poll_recv_and_poll_recv_from_fill_read_bufs() {
         let (pa, pb) = (dir.path("a"), dir.path("b"));
         let (a, b) = (UnixDatagram::bind(&pa)?, UnixDatagram::bind(&pb)?);
         a.connect(&pb)?;
-        assert_eq!(bounded(5, poll_fn(|cx| a.poll_send(cx, b"polled"))).await?, 6);
+        assert_eq!(
+            bounded(5, poll_fn(|cx| a.poll_send(cx, b"polled"))).await?,
+            6
+        );
         let mut storage = [0u8; 16];
         let mut rb = ReadBuf::new(&mut storage);
         let from = bounded(5, poll_fn(|cx| b.poll_recv_from(cx, &mut rb))).await?;
-        assert_eq!((rb.filled(), from.as_pathname()), (&b"polled"[..], Some(pa.as_path())));
+        assert_eq!(
+            (rb.filled(), from.as_pathname()),
+            (&b"polled"[..], Some(pa.as_path()))
+        );
         // Truncated to the room the ReadBuf has left.
         a.send(b"truncated").await?;
         let mut rb = ReadBuf::new(&mut storage[..4]);
@@ -235,10 +264,14 @@ fn datagram_try_io_and_async_io() {
         let (a, b) = UnixDatagram::pair()?;
         let std_b = std::os::unix::net::UnixDatagram::from(b.as_fd().try_clone_to_owned()?);
         let mut raw = [0u8; 8];
-        assert!(would_block(b.try_io(Interest::READABLE, || std_b.recv(&mut raw))));
+        assert!(would_block(
+            b.try_io(Interest::READABLE, || std_b.recv(&mut raw))
+        ));
         let reader = async {
             let mut raw = [0u8; 8];
-            let n = b.async_io(Interest::READABLE, || std_b.recv(&mut raw)).await?;
+            let n = b
+                .async_io(Interest::READABLE, || std_b.recv(&mut raw))
+                .await?;
             io::Result::Ok(raw[..n].to_vec())
         };
         let writer = async {
