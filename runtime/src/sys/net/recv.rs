@@ -38,8 +38,9 @@ fn recv_from_raw(
     Ok((n, storage, len))
 }
 
-/// Receives one datagram from an IP socket into `buf` (see
-/// [`recv_from_raw`]) and returns its length and its sender.
+/// Receives one datagram from an IP socket into `buf` (truncated to its
+/// room, as the OS does; with `peek` it stays queued) and returns its length
+/// and its sender.
 pub fn recv_from(
     fd: BorrowedFd<'_>,
     buf: &mut ReadBuf<'_>,
