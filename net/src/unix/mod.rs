@@ -1,5 +1,6 @@
 //! Unix-domain sockets: [`UnixListener`], [`UnixStream`] (with its split
-//! halves), [`UnixDatagram`] and [`UnixSocket`], as in `tokio::net::unix`.
+//! halves), [`UnixDatagram`] and [`UnixSocket`], and pipes ([`pipe`]), as in
+//! `tokio::net::unix`.
 //!
 //! Paths: a path whose first byte is NUL (`"\0name"`) names a socket in
 //! Linux's abstract namespace (no file is created; the name disappears with
@@ -15,6 +16,7 @@ mod addr;
 mod cred;
 mod datagram;
 mod listener;
+pub mod pipe;
 mod socket;
 mod split;
 mod stream;

@@ -11,6 +11,7 @@
 
 use super::syscall;
 
+pub mod pipe;
 mod recv;
 mod sockopt;
 pub use recv::*;
