@@ -42,7 +42,10 @@ fn pipe_carries_bytes_and_ends_when_the_sender_drops() {
             io::Result::Ok(())
         };
         let mut got = Vec::new();
-        let (w, r) = bounded(10, async { mini_rt::join!(writer, rx.read_to_end(&mut got)) }).await;
+        let (w, r) = bounded(10, async {
+            mini_rt::join!(writer, rx.read_to_end(&mut got))
+        })
+        .await;
         w?;
         assert_eq!(r?, data.len());
         assert_eq!(got, data);
@@ -57,10 +60,16 @@ fn try_read_write_vectored_and_buf() {
         assert!(would_block(rx.try_read(&mut [0u8; 4])));
         bounded(5, tx.writable()).await?;
         assert_eq!(tx.try_write(b"one")?, 3);
-        assert_eq!(tx.try_write_vectored(&[IoSlice::new(b"tw"), IoSlice::new(b"o")])?, 3);
+        assert_eq!(
+            tx.try_write_vectored(&[IoSlice::new(b"tw"), IoSlice::new(b"o")])?,
+            3
+        );
         bounded(5, rx.readable()).await?;
         let (mut a, mut b) = ([0u8; 2], [0u8; 2]);
-        assert_eq!(rx.try_read_vectored(&mut [IoSliceMut::new(&mut a), IoSliceMut::new(&mut b)])?, 4);
+        assert_eq!(
+            rx.try_read_vectored(&mut [IoSliceMut::new(&mut a), IoSliceMut::new(&mut b)])?,
+            4
+        );
         assert_eq!((&a, &b), (b"on", b"et"));
         let mut rest = Vec::with_capacity(8);
         assert_eq!(rx.try_read_buf(&mut rest)?, 2);
