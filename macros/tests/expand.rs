@@ -30,6 +30,7 @@ mod mock {
             EpollOneshot,
             Poll,
             Select,
+            IoUring,
         }
 
         pub struct Builder {
@@ -154,6 +155,11 @@ async fn backend_epoll_oneshot() {
 #[mini_rt_macros::test(crate = "crate::mock", backend = "select", flavor = "local")]
 async fn backend_select() {
     assert_eq!(built(), Some((true, Some(Backend::Select))));
+}
+
+#[mini_rt_macros::test(crate = "crate::mock", backend = "io-uring")]
+async fn backend_io_uring() {
+    assert_eq!(built(), Some((true, Some(Backend::IoUring))));
 }
 
 /// `#[main]` on a function other than `main` (as tokio allows) makes it a

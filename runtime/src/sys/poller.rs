@@ -310,4 +310,14 @@ mod tests {
         check::<Poller>();
         check::<Events>();
     }
+
+    #[cfg(not(feature = "io-uring"))]
+    #[test]
+    fn without_its_feature_io_uring_is_unsupported() {
+        let err = Poller::new(Backend::IoUring).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::Unsupported);
+        let msg = err.to_string();
+        assert!(msg.contains("`io-uring` feature"), "{msg}");
+        assert!(msg.contains("backends that work here: epoll"), "{msg}");
+    }
 }

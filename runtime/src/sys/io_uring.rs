@@ -1,0 +1,373 @@
+//! io_uring(7) poll requests: readiness through a submission and a
+//! completion ring shared with the kernel (Linux ≥ 5.13).
+//!
+//! Each registration with a non-empty interest is one multishot
+//! `IORING_OP_POLL_ADD` request: it stays armed and posts a completion (CQE)
+//! each time the file's wait queue is woken with a matching event, plus one
+//! at once if the fd is ready when armed. That is edge triggering, as
+//! `EPOLLET`: the runtime registers every fd once for both directions
+//! (`exact` off) and caches readiness until an operation returns
+//! `WouldBlock`; `Poller` (`exact` on) watches only the interest given.
+//!
+//! Cost: registering pushes one SQE into the submission ring and makes no
+//! system call: the next wait's `io_uring_enter` submits it
+//! (`IORING_ENTER_GETEVENTS`, timeout in nanoseconds through
+//! `IORING_ENTER_EXT_ARG`). A wait costs O(completions). An interest change
+//! is a `POLL_REMOVE` and a new `POLL_ADD` (the `io-uring` crate builds no
+//! poll-update SQE), also carried by the next wait. Deregistering submits
+//! its `POLL_REMOVE` at once (one `io_uring_enter`, as epoll's
+//! `EPOLL_CTL_DEL`): a poll request holds a reference to the file, so a
+//! socket closed with the request still armed would not really close.
+//! A zero-timeout wait with nothing to submit makes no system call at all.
+//!
+//! Every request's user data holds the fd and a sequence number that changes
+//! each time the fd is (re-)armed; a completion whose sequence is not the
+//! fd's current one (the request was cancelled, or the fd deregistered and
+//! its number reused) is dropped, so it never wakes a later registration.
+//!
+//! The kernel ends a multishot request by posting a CQE without
+//! `IORING_CQE_F_MORE`: when cancelled, when the completion ring was full
+//! (the final CQE then waits in the kernel's overflow list), when the
+//! submitting thread has exited. Such a request is armed again at once,
+//! with the final CQE's readiness reported. Overflow loses nothing: every
+//! reap that finds `IORING_SQ_CQ_OVERFLOW` set asks the kernel to flush its
+//! overflow list into the ring (`IORING_FEAT_NODROP`) and reaps on. One
+//! exception is not re-armed: a request that ended before its first
+//! multishot CQE while the ring never filled, which is a file with no wait
+//! queue (a regular file, `/dev/null`): always ready, reported once.
+//!
+//! Errors: registering an fd io_uring cannot poll does not fail at once (the
+//! SQE is only submitted later); its completion carries the error, reported
+//! as [`Ready::ERROR`] so that whoever waits tries the operation and gets
+//! the real error.
+//!
+//! Thread safety: the rings and the registrations are behind one mutex; a
+//! wait blocks in the kernel without it. A change made while another thread
+//! waits is submitted at once by the thread making it, so it takes effect
+//! without waking the waiter.
+
+use super::level::FdTable;
+use super::{negative_fd, Event, EventBuf, Interest, Ready, NOTIFY_TOKEN};
+use io_uring::{cqueue, opcode, squeue, types};
+use parking_lot::Mutex;
+use std::fmt;
+use std::io;
+use std::os::fd::RawFd;
+use std::time::{Duration, Instant};
+use submit::is_transient;
+
+mod probe;
+mod submit;
+#[cfg(test)]
+mod tests;
+
+/// Submission ring entries: registrations between two waits beyond this
+/// are submitted in batches of this size.
+const SQ_ENTRIES: u32 = 256;
+/// Completion ring entries; more completions than this between two reaps
+/// overflow into the kernel's list and are flushed by the next reap.
+const CQ_ENTRIES: u32 = 4096;
+
+/// User data of a request whose completion reports nothing (a removal, the
+/// construction probe): the top bit set.
+const OP: u64 = 1 << 63;
+/// The sequence number takes bits 32..63 of a poll request's user data.
+const SEQ_MASK: u32 = u32::MAX >> 1;
+
+pub(crate) struct IoUring {
+    ring: io_uring::IoUring,
+    state: Mutex<State>,
+    /// Edge mode watches only the interest given instead of both directions.
+    exact: bool,
+    /// Whether the kernel may skip a successful removal's CQE.
+    skip_success: bool,
+}
+
+#[derive(Default)]
+struct State {
+    table: FdTable<Entry>,
+    next_seq: u32,
+    /// Times a reap found the completion ring full or overflowing.
+    cq_full: u64,
+    /// Threads blocked in `io_uring_enter`.
+    waiters: usize,
+    /// SQEs that found the submission ring full and the kernel busy.
+    backlog: Vec<squeue::Entry>,
+    /// Requests armed again after the kernel ended them (for tests).
+    rearms: u64,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Entry {
+    token: u64,
+    /// The poll events asked for; 0 for an empty interest (nothing armed).
+    events: u32,
+    /// Whether a request is armed, and its sequence number.
+    armed: bool,
+    seq: u32,
+    /// Whether the armed request has posted a CQE with `IORING_CQE_F_MORE`.
+    live: bool,
+    /// `State::cq_full` when the request was armed.
+    armed_at: u64,
+}
+
+fn user_data(fd: usize, seq: u32) -> u64 {
+    (u64::from(seq & SEQ_MASK) << 32) | fd as u64
+}
+
+fn split(user_data: u64) -> (usize, u32) {
+    ((user_data & 0xffff_ffff) as usize, (user_data >> 32) as u32)
+}
+
+impl IoUring {
+    pub(crate) fn new(exact: bool) -> io::Result<IoUring> {
+        IoUring::with_entries(exact, SQ_ENTRIES, CQ_ENTRIES)
+    }
+
+    /// With rings of `sq` and `cq` entries (tests use tiny ones).
+    fn with_entries(exact: bool, sq: u32, cq: u32) -> io::Result<IoUring> {
+        let ring = probe::build(sq, cq)?;
+        let skip_success = ring.params().is_feature_skip_cqe_on_success();
+        Ok(IoUring {
+            ring,
+            state: Mutex::new(State::default()),
+            exact,
+            skip_success,
+        })
+    }
+
+    fn events(&self, token: u64, interest: Interest) -> u32 {
+        let bit = |b: libc::c_short| b as u16 as u32;
+        if token == NOTIFY_TOKEN {
+            return bit(libc::POLLIN);
+        }
+        let mut ev = 0;
+        if interest.is_readable() || (!self.exact && !interest.is_empty()) {
+            ev |= bit(libc::POLLIN | libc::POLLRDHUP);
+        }
+        if interest.is_writable() || (!self.exact && !interest.is_empty()) {
+            ev |= bit(libc::POLLOUT);
+        }
+        if interest.is_priority() {
+            ev |= bit(libc::POLLPRI);
+        }
+        ev
+    }
+
+    pub(crate) fn register(&self, fd: RawFd, token: u64, interest: Interest) -> io::Result<()> {
+        let idx = usize::try_from(fd).map_err(|_| negative_fd(fd))?;
+        let mut st = self.state.lock();
+        let entry = Entry {
+            token,
+            events: self.events(token, interest),
+            armed: false,
+            seq: 0,
+            live: false,
+            armed_at: 0,
+        };
+        st.table.insert(fd, idx, entry, "io-uring")?;
+        self.arm(&mut st, idx);
+        self.submit_if_waited(&mut st)
+    }
+
+    pub(crate) fn reregister(&self, fd: RawFd, token: u64, interest: Interest) -> io::Result<()> {
+        let mut st = self.state.lock();
+        let idx = st.table.index_of(fd, "io-uring")?;
+        self.disarm(&mut st, idx);
+        let events = self.events(token, interest);
+        if let Some(e) = st.table.get_mut(idx) {
+            e.token = token;
+            e.events = events;
+        }
+        self.arm(&mut st, idx);
+        self.submit_if_waited(&mut st)
+    }
+
+    pub(crate) fn deregister(&self, fd: RawFd) -> io::Result<()> {
+        let mut st = self.state.lock();
+        let idx = st.table.index_of(fd, "io-uring")?;
+        self.disarm(&mut st, idx);
+        st.table.remove(idx);
+        // Now, not at the next wait: the request holds the file open.
+        self.submit(&mut st)
+    }
+
+    /// Arms a new request for the entry at `idx` if its interest is not empty.
+    fn arm(&self, st: &mut State, idx: usize) {
+        let seq = st.next_seq;
+        st.next_seq = st.next_seq.wrapping_add(1) & SEQ_MASK;
+        let cq_full = st.cq_full;
+        let Some(e) = st.table.get_mut(idx).filter(|e| e.events != 0) else {
+            return;
+        };
+        *e = Entry {
+            armed: true,
+            seq,
+            live: false,
+            armed_at: cq_full,
+            ..*e
+        };
+        let sqe = opcode::PollAdd::new(types::Fd(idx as RawFd), e.events)
+            .multi(true)
+            .build()
+            .user_data(user_data(idx, seq));
+        self.push(st, sqe);
+    }
+
+    /// Cancels the entry's request, if one is armed.
+    fn disarm(&self, st: &mut State, idx: usize) {
+        let Some(e) = st.table.get_mut(idx).filter(|e| e.armed) else {
+            return;
+        };
+        e.armed = false;
+        let mut sqe = opcode::PollRemove::new(user_data(idx, e.seq))
+            .build()
+            .user_data(OP);
+        if self.skip_success {
+            sqe = sqe.flags(squeue::Flags::SKIP_SUCCESS);
+        }
+        self.push(st, sqe);
+    }
+
+    pub(crate) fn select(
+        &self,
+        events: &mut EventBuf,
+        timeout: Option<Duration>,
+    ) -> io::Result<()> {
+        let deadline = timeout.and_then(|t| Instant::now().checked_add(t));
+        let mut left = timeout;
+        loop {
+            let woken = self.enter(left)?;
+            self.reap(events)?;
+            if !events.list.is_empty() || !woken {
+                return Ok(());
+            }
+            // Woken by completions that report nothing (a cancelled
+            // request's last CQE): wait on for the time left.
+            if let Some(d) = deadline {
+                match d.checked_duration_since(Instant::now()) {
+                    Some(rest) if !rest.is_zero() => left = Some(rest),
+                    _ => return Ok(()),
+                }
+            }
+        }
+    }
+
+    /// Takes completions off the ring until it is empty or `events` is full,
+    /// flushing the kernel's overflow list into the ring as it goes.
+    fn reap(&self, events: &mut EventBuf) -> io::Result<()> {
+        let cap = events.capacity();
+        let mut st = self.state.lock();
+        loop {
+            // SAFETY: the state lock is held, under which alone the
+            // completion ring is read, so no other view of it exists.
+            let mut cq = unsafe { self.ring.completion_shared() };
+            // SAFETY: as in `try_push`; only its flags are read.
+            let overflow = unsafe { self.ring.submission_shared() }.cq_overflow();
+            if overflow || cq.is_full() {
+                st.cq_full += 1;
+            }
+            while events.list.len() < cap {
+                let Some(cqe) = cq.next() else { break };
+                self.complete(&mut st, &cqe, events);
+            }
+            let drained = cq.is_empty();
+            drop(cq); // hands the consumed entries back to the kernel
+            if !drained || !overflow || events.list.len() >= cap {
+                break;
+            }
+            // SAFETY: no arguments; GETEVENTS with nothing to wait for only
+            // moves overflowed completions into the ring.
+            let res = unsafe {
+                self.ring.submitter().enter::<libc::sigset_t>(
+                    0,
+                    0,
+                    io_uring::EnterFlags::GETEVENTS.bits(),
+                    None,
+                )
+            };
+            match res {
+                Ok(_) => {}
+                Err(e) if is_transient(&e) => break,
+                Err(e) => return Err(e),
+            }
+        }
+        // Re-armed requests must not wait for a thread already blocked.
+        self.submit_if_waited(&mut st)
+    }
+
+    /// One completion: report it if it belongs to a current request, and
+    /// re-arm a request the kernel ended.
+    fn complete(&self, st: &mut State, cqe: &cqueue::Entry, events: &mut EventBuf) {
+        if cqe.user_data() & OP != 0 {
+            return;
+        }
+        let (idx, seq) = split(cqe.user_data());
+        let cq_full = st.cq_full;
+        let Some(e) = st.table.get_mut(idx).filter(|e| e.armed && e.seq == seq) else {
+            return; // cancelled, or the fd was deregistered: stale
+        };
+        let res = cqe.result();
+        let more = cqueue::more(cqe.flags());
+        let ready = match res {
+            0.. => ready_from_poll(res as u32),
+            _ if res == -libc::ECANCELED => Ready::EMPTY,
+            _ => Ready::ERROR,
+        };
+        if !ready.is_empty() {
+            events.list.push(Event {
+                token: e.token,
+                ready,
+            });
+        }
+        if more {
+            e.live = true;
+            return;
+        }
+        // The kernel ended the request. Cancelled behind our back (its
+        // thread exited) or ended by a full ring: arm it again. Ended before
+        // it ever stayed armed, with the ring never full: the file has no
+        // wait queue. An error: arming again would fail again.
+        let again = res == -libc::ECANCELED || (res >= 0 && (e.live || e.armed_at != cq_full));
+        e.armed = false;
+        if again {
+            st.rearms += 1;
+            self.arm(st, idx);
+        }
+    }
+}
+
+fn ready_from_poll(mask: u32) -> Ready {
+    let has = |bit: libc::c_short| mask & (bit as u16 as u32) != 0;
+    let mut r = Ready::EMPTY;
+    if has(libc::POLLIN) {
+        r |= Ready::READABLE;
+    }
+    if has(libc::POLLOUT) {
+        r |= Ready::WRITABLE;
+    }
+    if has(libc::POLLPRI) {
+        r |= Ready::PRIORITY;
+    }
+    if has(libc::POLLRDHUP) {
+        r |= Ready::READ_CLOSED;
+    }
+    if has(libc::POLLHUP) {
+        r |= Ready::READ_CLOSED | Ready::WRITE_CLOSED;
+    }
+    if has(libc::POLLERR) || has(libc::POLLNVAL) {
+        r |= Ready::ERROR;
+    }
+    r
+}
+
+impl fmt::Debug for IoUring {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let st = self.state.lock();
+        let fds = st.table.slots().iter().filter(|e| e.is_some()).count();
+        f.debug_struct("IoUring")
+            .field("fds", &fds)
+            .field("exact", &self.exact)
+            .finish()
+    }
+}
