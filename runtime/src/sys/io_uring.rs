@@ -45,6 +45,12 @@
 //! wait blocks in the kernel without it. A change made while another thread
 //! waits is submitted at once by the thread making it, so it takes effect
 //! without waking the waiter.
+//!
+//! Dropping: closing the ring makes the kernel run exit work on every thread
+//! that ever submitted to it, notified as a signal would be
+//! (`TWA_SIGNAL`): a system call such a thread is blocked in at that moment
+//! may return `EINTR` (every backend's wait reports that as no events;
+//! `std`'s `read_exact`, `write_all` and the like retry it).
 
 use super::level::FdTable;
 use super::{negative_fd, Event, EventBuf, Interest, Ready, NOTIFY_TOKEN};
@@ -67,6 +73,9 @@ const SQ_ENTRIES: u32 = 256;
 /// Completion ring entries; more completions than this between two reaps
 /// overflow into the kernel's list and are flushed by the next reap.
 const CQ_ENTRIES: u32 = 4096;
+
+/// Overflow flushes one reap makes at most.
+const MAX_FLUSHES: usize = 8;
 
 /// User data of a request whose completion reports nothing (a removal, the
 /// construction probe): the top bit set.
@@ -95,6 +104,10 @@ struct State {
     backlog: Vec<squeue::Entry>,
     /// Requests armed again after the kernel ended them (for tests).
     rearms: u64,
+    /// Counts reaps, so that an fd's completions in one reap make one event.
+    reaps: u32,
+    /// Fds whose request the kernel ended during this reap, to arm again.
+    ended: Vec<usize>,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -109,6 +122,9 @@ struct Entry {
     live: bool,
     /// `State::cq_full` when the request was armed.
     armed_at: u64,
+    /// The reap that last reported this fd, and its event's index there.
+    reap: u32,
+    slot: u32,
 }
 
 fn user_data(fd: usize, seq: u32) -> u64 {
@@ -164,6 +180,8 @@ impl IoUring {
             seq: 0,
             live: false,
             armed_at: 0,
+            reap: 0,
+            slot: 0,
         };
         st.table.insert(fd, idx, entry, "io-uring")?;
         self.arm(&mut st, idx);
@@ -258,7 +276,11 @@ impl IoUring {
     fn reap(&self, events: &mut EventBuf) -> io::Result<()> {
         let cap = events.capacity();
         let mut st = self.state.lock();
-        loop {
+        st.reaps = st.reaps.wrapping_add(1);
+        // Each pass takes what the ring holds, then has the kernel move its
+        // overflow list in; bounded, so that a kernel posting as fast as we
+        // reap cannot keep this call from returning (the next call goes on).
+        for _ in 0..MAX_FLUSHES {
             // SAFETY: the state lock is held, under which alone the
             // completion ring is read, so no other view of it exists.
             let mut cq = unsafe { self.ring.completion_shared() };
@@ -292,6 +314,14 @@ impl IoUring {
                 Err(e) => return Err(e),
             }
         }
+        // Armed again only now: a request armed on a ready fd completes at
+        // once, and must not keep this reap going.
+        let ended = std::mem::take(&mut st.ended);
+        for &idx in &ended {
+            self.arm(&mut st, idx);
+        }
+        st.ended = ended;
+        st.ended.clear();
         // Re-armed requests must not wait for a thread already blocked.
         self.submit_if_waited(&mut st)
     }
@@ -314,11 +344,19 @@ impl IoUring {
             _ if res == -libc::ECANCELED => Ready::EMPTY,
             _ => Ready::ERROR,
         };
-        if !ready.is_empty() {
-            events.list.push(Event {
-                token: e.token,
-                ready,
-            });
+        // One event per fd and reap, as epoll's ready list has one entry per
+        // fd: a multishot request may have posted several.
+        let slot = e.slot as usize;
+        match events.list.get_mut(slot) {
+            Some(ev) if e.reap == st.reaps && ev.token == e.token => ev.ready |= ready,
+            _ if ready.is_empty() => {}
+            _ => {
+                (e.reap, e.slot) = (st.reaps, events.list.len() as u32);
+                events.list.push(Event {
+                    token: e.token,
+                    ready,
+                });
+            }
         }
         if more {
             e.live = true;
@@ -332,7 +370,7 @@ impl IoUring {
         e.armed = false;
         if again {
             st.rearms += 1;
-            self.arm(st, idx);
+            st.ended.push(idx);
         }
     }
 }

@@ -26,8 +26,8 @@
 //!   signalled; fill `events` with `(token, Ready)` pairs. `EINTR` is reported as
 //!   zero events, never as an error. epoll reports at most the buffer's
 //!   capacity per call; poll and select have scanned every fd anyway and report
-//!   all that are ready; io_uring reports completions, at most the buffer's
-//!   capacity. An event may be stale (the fd was re-registered meanwhile):
+//!   all that are ready; io_uring merges an fd's completions reaped by one
+//!   call into one event, and reports at most the buffer's capacity. An event may be stale (the fd was re-registered meanwhile):
 //!   callers treat readiness as a hint. io_uring never reports a completion
 //!   of a request it cancelled (`reregister`, `deregister`), so readiness of
 //!   a closed file never reaches a later registration of its fd number.

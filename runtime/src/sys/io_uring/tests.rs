@@ -107,6 +107,23 @@ fn one_multishot_request_reports_every_wakeup() {
 }
 
 #[test]
+fn completions_of_one_fd_in_one_wait_make_one_event() {
+    let ring = IoUring::new(false).unwrap();
+    let (a, mut b) = pair();
+    ring.register(a.as_raw_fd(), 7, Interest::READABLE).unwrap();
+    let mut buf = EventBuf::with_capacity(8);
+    assert_eq!(wait(&ring, &mut buf, LIMIT).len(), 1, "writable when armed");
+    b.write_all(b"x").unwrap();
+    b.write_all(b"y").unwrap();
+    assert!(ring.pending_completions() >= 2, "one completion per write");
+    let evs = wait(&ring, &mut buf, LIMIT);
+    assert_eq!(evs.len(), 1, "{evs:?}");
+    assert_eq!(evs[0].token, 7);
+    assert!(evs[0].ready.is_readable(), "{evs:?}");
+    ring.deregister(a.as_raw_fd()).unwrap();
+}
+
+#[test]
 fn a_request_the_kernel_ended_is_armed_again() {
     let ring = IoUring::new(true).unwrap();
     let (a, mut b) = pair();
