@@ -141,6 +141,30 @@ fn a_request_the_kernel_ended_is_armed_again() {
 }
 
 #[test]
+fn a_request_whose_submitting_thread_exited_still_reports() {
+    let ring = std::sync::Arc::new(IoUring::new(true).unwrap());
+    let (a, mut b) = pair();
+    let fd = a.as_raw_fd();
+    let r = ring.clone();
+    std::thread::spawn(move || {
+        r.register(fd, 7, Interest::READABLE).unwrap();
+        let mut buf = EventBuf::with_capacity(8);
+        assert_eq!(wait(&r, &mut buf, Duration::ZERO), []); // submitted here
+    })
+    .join()
+    .unwrap();
+    // The kernel runs a request's completion work on its submitting thread;
+    // with that thread gone it cancels the request, which is armed again.
+    let mut buf = EventBuf::with_capacity(8);
+    for _ in 0..2 {
+        b.write_all(b"x").unwrap();
+        expect_readable(&ring, &mut buf, &BTreeSet::from([7]));
+        drain(&a);
+    }
+    ring.deregister(fd).unwrap();
+}
+
+#[test]
 fn a_full_completion_ring_loses_no_event() {
     // Two completion entries for sixteen ready fds: the kernel ends the
     // requests it cannot post for and keeps their last CQEs in its overflow
