@@ -42,9 +42,14 @@
 //! the real error.
 //!
 //! Thread safety: the rings and the registrations are behind one mutex; a
-//! wait blocks in the kernel without it. A change made while another thread
-//! waits is submitted at once by the thread making it, so it takes effect
-//! without waking the waiter.
+//! wait blocks in the kernel without it. The kernel runs a poll request's
+//! completion work on the thread that submitted it (interrupting what that
+//! thread is doing, as a signal would), and cancels the request at its next
+//! wakeup once that thread has exited (it is then armed again, see above).
+//! So requests are submitted by the waiting thread: a change made while
+//! another thread waits stays queued, `has_waiters` tells the caller to wake
+//! the waiter (as with poll and select), and its next `io_uring_enter`
+//! submits it. Only a removal is submitted by the thread making it.
 //!
 //! Dropping: closing the ring makes the kernel run exit work on every thread
 //! that ever submitted to it, notified as a signal would be
@@ -185,7 +190,7 @@ impl IoUring {
         };
         st.table.insert(fd, idx, entry, "io-uring")?;
         self.arm(&mut st, idx);
-        self.submit_if_waited(&mut st)
+        Ok(())
     }
 
     pub(crate) fn reregister(&self, fd: RawFd, token: u64, interest: Interest) -> io::Result<()> {
@@ -198,7 +203,17 @@ impl IoUring {
             e.events = events;
         }
         self.arm(&mut st, idx);
-        self.submit_if_waited(&mut st)
+        Ok(())
+    }
+
+    /// Whether a thread is blocked in `io_uring_enter` while SQEs wait to be
+    /// submitted: the caller wakes it (the `Notifier`), and its next wait
+    /// submits them, so that every poll request belongs to a waiting thread.
+    pub(crate) fn has_waiters(&self) -> bool {
+        let st = self.state.lock();
+        // SAFETY: the state lock is held (see `try_push`); only lengths are read.
+        st.waiters > 0
+            && !(st.backlog.is_empty() && unsafe { self.ring.submission_shared() }.is_empty())
     }
 
     pub(crate) fn deregister(&self, fd: RawFd) -> io::Result<()> {

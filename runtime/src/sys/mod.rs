@@ -36,10 +36,10 @@
 //!   time it is signalled: oneshot mode never disarms it.
 //!
 //! Changes made while another thread is blocked in `select` reach the kernel
-//! at once on epoll and io_uring (which submits them itself when a thread
-//! waits, and otherwise lets the next wait's `io_uring_enter` carry them),
-//! but poll and select wait on a snapshot taken when the wait began:
-//! `Selector::has_waiters` tells the caller to wake the waiter (with the
+//! at once on epoll, but poll and select wait on a snapshot taken when the
+//! wait began, and io_uring leaves submitting to the waiting thread (the
+//! kernel runs a poll request's completion work on the thread that submitted
+//! it): `Selector::has_waiters` tells the caller to wake the waiter (with the
 //! `Notifier`) so that it starts over with the new set.
 //!
 //! Readiness covers readable, writable, read-closed, write-closed, error and
@@ -361,18 +361,17 @@ impl Selector {
     }
 
     /// Whether a thread is blocked in `select` on a snapshot of the interest
-    /// set that a change just made stale (poll and select only; epoll sees
-    /// changes at once, and io_uring submits a change itself while a thread
-    /// waits). Read it *after* the change: the snapshot and this flag are
-    /// updated under the same lock, so `false` means the change will be seen
-    /// by the next wait.
+    /// set that a change just made stale (poll and select), or on SQEs it
+    /// must submit (io_uring); epoll sees changes at once. Read it *after*
+    /// the change: the state and this flag are updated under the same lock,
+    /// so `false` means the change will be seen by the next wait.
     pub(crate) fn has_waiters(&self) -> bool {
         match self {
             Selector::Epoll(_) => false,
             Selector::Poll(s) => s.has_waiters(),
             Selector::Select(s) => s.has_waiters(),
             #[cfg(feature = "io-uring")]
-            Selector::IoUring(_) => false,
+            Selector::IoUring(s) => s.has_waiters(),
         }
     }
 }

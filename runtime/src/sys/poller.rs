@@ -72,7 +72,8 @@ pub fn poll_events(
 /// Every method takes `&self`, and `Poller` is `Send + Sync`: one thread may
 /// block in [`Poller::wait`] while others `add`, `modify`, `delete` or
 /// [`Poller::notify`]. On poll and select, whose wait works on a snapshot of
-/// the registered set, a change made during a wait interrupts it so that the
+/// the registered set, and on io_uring, whose waiting thread submits the
+/// poll requests, a change made during a wait interrupts it so that the
 /// change takes effect at once (the wait then resumes for the time left).
 ///
 /// # Triggering: what each backend reports
@@ -98,9 +99,9 @@ pub fn poll_events(
 /// `epoll_pwait2`); on poll and select, `add`/`modify`/`delete` make none and
 /// `wait` costs O(registered fds) or O(highest fd): see [`Backend`]. On
 /// io_uring, `add` and `modify` make none (the next `wait`'s
-/// `io_uring_enter` submits them, or the call itself while another thread
-/// waits), `delete` makes one (the poll request must be cancelled before
-/// the fd is closed), and `wait` is one `io_uring_enter`.
+/// `io_uring_enter` submits them; a thread blocked in `wait` is woken to do
+/// so, as on poll and select), `delete` makes one (the poll request must be
+/// cancelled before the fd is closed), and `wait` is one `io_uring_enter`.
 pub struct Poller {
     selector: Selector,
     backend: Backend,
