@@ -24,9 +24,10 @@ use std::time::{Duration, Instant};
 /// is already ready). That is cheap for [`Backend::Poll`] and
 /// [`Backend::Select`] (one `ppoll`/`pselect`, nothing else), but costs epoll
 /// `epoll_create1`, one `epoll_ctl` per fd, the wait and a `close`: 3 syscalls
-/// or more, and [`Backend::IoUring`] `io_uring_setup`, its check that
-/// multishot poll works (an eventfd, two `io_uring_enter`), the wait and the
-/// closes: about 8. For a loop, keep a [`Poller`].
+/// or more, and [`Backend::IoUring`] `io_uring_setup`, `mmap`s of its rings,
+/// the wait and the closes (plus, once per process, a check that multishot
+/// poll works: an eventfd and two `io_uring_enter`). For a loop, keep a
+/// [`Poller`].
 ///
 /// ```
 /// use mini_rt_runtime::sys::{poll_events, Backend, Interest};

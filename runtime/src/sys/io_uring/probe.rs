@@ -11,7 +11,12 @@ use crate::sys::{syscall, unavailable, Backend};
 use io_uring::{cqueue, opcode, types, IoUring};
 use std::io;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
+
+/// Set once a ring passed the multishot check: the kernel does not change
+/// under a running process, so later rings skip it (4 system calls).
+static MULTISHOT_WORKS: AtomicBool = AtomicBool::new(false);
 
 /// How long the probe waits for its own completions (they come at once).
 const PROBE_WAIT: Duration = Duration::from_secs(5);
@@ -40,7 +45,10 @@ pub(super) fn build(sq: u32, cq: u32) -> io::Result<IoUring> {
              (Linux 5.11; the backend needs 5.13 for multishot poll requests)",
         ));
     }
-    check_multishot(&ring)?;
+    if !MULTISHOT_WORKS.load(Ordering::Relaxed) {
+        check_multishot(&ring)?;
+        MULTISHOT_WORKS.store(true, Ordering::Relaxed);
+    }
     Ok(ring)
 }
 
