@@ -4,7 +4,7 @@
 //! wording of a refusal. Every wait is bounded.
 
 use super::*;
-use crate::sys::syscall;
+use crate::sys::{syscall, Event, Ready};
 use std::collections::BTreeSet;
 use std::io::{Read, Write};
 use std::os::fd::AsRawFd;
