@@ -5,7 +5,7 @@
 //!
 //! | argument | meaning |
 //! |---|---|
-//! | `backend = "epoll" \| "epoll-lt" \| "epoll-oneshot" \| "poll" \| "select"` | the readiness multiplexer (`Backend::{EpollEdge, EpollLevel, EpollOneshot, Poll, Select}`); without it, the runtime's default (which honours `MINI_RT_BACKEND`) |
+//! | `backend = "epoll" \| "epoll-lt" \| "epoll-oneshot" \| "poll" \| "select" \| "io-uring"` | the readiness multiplexer (`Backend::{EpollEdge, EpollLevel, EpollOneshot, Poll, Select, IoUring}`); without it, the runtime's default (which honours `MINI_RT_BACKEND`) |
 //! | `flavor = "current_thread"` | accepted for tokio compatibility (also `"local"`); `"multi_thread"` is an error |
 //! | `start_paused = true` | the runtime's clock starts paused (`Builder::start_paused`, `mini_rt::time::pause`): timers auto-advance it whenever the runtime is idle |
 //! | `crate = "path"` | the path to `mini_rt` if it was renamed |
@@ -50,7 +50,7 @@ mod item;
 /// visibility and doc comments are kept.
 ///
 /// Arguments: `backend = "poll"` (or `"epoll"`, `"epoll-lt"`,
-/// `"epoll-oneshot"`, `"select"`) adds `.backend(Backend::Poll)` to the
+/// `"epoll-oneshot"`, `"select"`, `"io-uring"`) adds `.backend(Backend::Poll)` to the
 /// builder; `flavor = "current_thread"` is accepted and ignored;
 /// `start_paused = true` adds `.start_paused(true)` (the clock starts
 /// paused, see `mini_rt::time::pause`); `crate = "my_rt"` names a renamed

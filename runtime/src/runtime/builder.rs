@@ -85,6 +85,9 @@ impl Builder {
 
     /// Builds the runtime. Fails if the backend cannot be created, or if
     /// `MINI_RT_BACKEND` names no backend (the error lists the valid names).
+    /// A backend this machine cannot run (io-uring where the kernel refuses
+    /// io_uring) is an `Unsupported` error naming the cause and the backends
+    /// that work: the runtime never falls back to another one.
     pub fn build(&mut self) -> io::Result<Runtime> {
         let backend = match self.backend {
             Some(b) => b,
