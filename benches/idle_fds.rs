@@ -4,15 +4,18 @@
 //! registered beside it.
 //!
 //! ```text
-//! cargo bench --bench idle_fds      # about 10 s; writes benches/idle_fds.svg
+//! cargo bench --bench idle_fds               # about 12 s; writes benches/idle_fds.svg
+//! cargo bench --bench idle_fds -- --smoke    # 10 and 100 idle fds, one short run, no plot
 //! ```
 //!
 //! Per event = one `wait` reporting one fd, plus the `read` and the `write`
 //! that answer it (plus the re-arming `modify` on epoll-oneshot). Each cell
 //! is the median of several repetitions, interleaved across backends and
 //! sizes so that drift in machine load spreads evenly. CPU per event comes
-//! from `getrusage`. Expect epoll flat and poll/select growing linearly;
-//! select cannot hold fds ≥ 1024, hence "n/a".
+//! from `getrusage`. Expect epoll and io-uring flat and poll/select growing
+//! linearly; select cannot hold fds ≥ 1024, hence "n/a". A backend the
+//! machine refuses (io-uring where the kernel refuses io_uring) is left out,
+//! with the reason printed.
 
 use mini_rt::io::Interest;
 use mini_rt::runtime::Backend;
@@ -27,6 +30,8 @@ const SIZES: [usize; 4] = [10, 100, 1000, 10_000];
 const REPS: usize = 7;
 /// How long one repetition of one cell plays ping-pong.
 const RUN: Duration = Duration::from_millis(40);
+/// `--smoke`: the first two sizes, one repetition of `SMOKE_RUN`, no plot.
+const SMOKE_RUN: Duration = Duration::from_millis(5);
 
 /// One backend's poller and its active pair, created before the idle fds so
 /// that select's fds stay below 1024.
@@ -57,7 +62,13 @@ struct Cell {
 }
 
 fn main() -> io::Result<()> {
-    raise_nofile(SIZES[3] as u64 + 256);
+    let smoke = std::env::args().any(|a| a == "--smoke");
+    let (sizes, reps, run) = match smoke {
+        true => (&SIZES[..2], 1, SMOKE_RUN),
+        false => (&SIZES[..], REPS, RUN),
+    };
+    let most = *sizes.last().unwrap();
+    raise_nofile(most as u64 + 256);
     // Select first: its fds get the lowest numbers.
     let order = [
         Backend::Select,
@@ -65,26 +76,27 @@ fn main() -> io::Result<()> {
         Backend::EpollEdge,
         Backend::EpollLevel,
         Backend::EpollOneshot,
+        Backend::IoUring,
     ];
     let mut benches = Vec::new();
     for backend in order.into_iter().take(1) {
-        benches.push(Bench::new(backend)?);
+        benches.extend(Bench::new(backend)?);
     }
-    let idle: Vec<UnixDatagram> = (0..SIZES[3])
+    let idle: Vec<UnixDatagram> = (0..most)
         .map(|_| UnixDatagram::unbound())
         .collect::<io::Result<_>>()?;
     for backend in order.into_iter().skip(1) {
-        benches.push(Bench::new(backend)?);
+        benches.extend(Bench::new(backend)?);
     }
     benches.sort_by_key(|b| Backend::ALL.iter().position(|x| *x == b.backend));
 
     let start = Instant::now();
     // samples[backend][size] = one Sample per repetition (empty: n/a).
-    let mut samples = vec![vec![Vec::<Sample>::new(); SIZES.len()]; benches.len()];
-    for _ in 0..REPS {
-        for (si, &size) in SIZES.iter().enumerate() {
+    let mut samples = vec![vec![Vec::<Sample>::new(); sizes.len()]; benches.len()];
+    for _ in 0..reps {
+        for (si, &size) in sizes.iter().enumerate() {
             for (bi, bench) in benches.iter_mut().enumerate() {
-                if let Some(s) = bench.measure(&idle[..size])? {
+                if let Some(s) = bench.measure(&idle[..size], run)? {
                     samples[bi][si].push(s);
                 }
             }
@@ -97,12 +109,20 @@ fn main() -> io::Result<()> {
     let names: Vec<&str> = benches.iter().map(|b| b.backend.name()).collect();
     print_table(
         "ns per event (wait + read + write), median",
+        sizes,
         &names,
         &cells,
         |c| c.ns,
     );
-    print_table("user CPU ns per event", &names, &cells, |c| c.user);
-    print_table("system CPU ns per event", &names, &cells, |c| c.sys);
+    print_table("user CPU ns per event", sizes, &names, &cells, |c| c.user);
+    print_table("system CPU ns per event", sizes, &names, &cells, |c| c.sys);
+    if smoke {
+        println!(
+            "\nsmoke run: no plot (total {:.1} s)",
+            start.elapsed().as_secs_f64()
+        );
+        return Ok(());
+    }
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/idle_fds.svg");
     std::fs::write(path, svg(&names, &cells))?;
     println!(
@@ -113,24 +133,32 @@ fn main() -> io::Result<()> {
 }
 
 impl Bench {
-    fn new(backend: Backend) -> io::Result<Bench> {
-        let poller = Poller::new(backend)?;
+    /// `None` (with the reason printed) for a backend this machine refuses.
+    fn new(backend: Backend) -> io::Result<Option<Bench>> {
+        let poller = match Poller::new(backend) {
+            Ok(p) => p,
+            Err(e) if e.kind() == io::ErrorKind::Unsupported => {
+                println!("left out: {e}");
+                return Ok(None);
+            }
+            Err(e) => return Err(e),
+        };
         let (a, b) = UnixStream::pair()?;
         for (token, s) in [&a, &b].into_iter().enumerate() {
             s.set_nonblocking(true)?;
             poller.add(s.as_raw_fd(), token, Interest::READABLE)?;
         }
-        Ok(Bench {
+        Ok(Some(Bench {
             backend,
             poller,
             pair: [a, b],
             events: Events::with_capacity(64),
-        })
+        }))
     }
 
-    /// Registers `idle`, plays ping-pong for `RUN`, deregisters; `None` if the
+    /// Registers `idle`, plays ping-pong for `run`, deregisters; `None` if the
     /// backend cannot hold that many fds.
-    fn measure(&mut self, idle: &[UnixDatagram]) -> io::Result<Option<Sample>> {
+    fn measure(&mut self, idle: &[UnixDatagram], run: Duration) -> io::Result<Option<Sample>> {
         let mut added = 0;
         let mut refused = false;
         for (i, fd) in idle.iter().enumerate() {
@@ -146,7 +174,7 @@ impl Bench {
         let res = if refused {
             None
         } else {
-            Some(self.ping_pong()?)
+            Some(self.ping_pong(run)?)
         };
         for fd in &idle[..added] {
             self.poller.delete(fd.as_raw_fd())?;
@@ -154,7 +182,7 @@ impl Bench {
         Ok(res)
     }
 
-    fn ping_pong(&mut self) -> io::Result<Sample> {
+    fn ping_pong(&mut self, run: Duration) -> io::Result<Sample> {
         let mut byte = [0u8; 1];
         (&self.pair[0]).write_all(b"x")?;
         let mut step = |b: &mut Bench| -> io::Result<usize> {
@@ -176,7 +204,7 @@ impl Bench {
         }
         let (cpu0, t0) = (cpu(), Instant::now());
         let mut events = 0u64;
-        while t0.elapsed() < RUN || events < 100 {
+        while t0.elapsed() < run || events < 100 {
             events += step(self)? as u64;
         }
         let elapsed = t0.elapsed();
@@ -209,14 +237,20 @@ fn summarize(samples: &[Sample]) -> Option<Cell> {
     })
 }
 
-fn print_table(title: &str, names: &[&str], m: &[Vec<Option<Cell>>], f: fn(&Cell) -> f64) {
+fn print_table(
+    title: &str,
+    sizes: &[usize],
+    names: &[&str],
+    m: &[Vec<Option<Cell>>],
+    f: fn(&Cell) -> f64,
+) {
     println!("\n{title}");
     print!("{:>9}", "idle fds");
     for n in names {
         print!(" {n:>13}");
     }
     println!();
-    for (si, size) in SIZES.iter().enumerate() {
+    for (si, size) in sizes.iter().enumerate() {
         print!("{size:>9}");
         for per_size in m {
             match &per_size[si] {
@@ -252,7 +286,9 @@ fn raise_nofile(n: u64) {
 
 /// A log-log line plot of ns per event against idle fds, one line per backend.
 fn svg(names: &[&str], m: &[Vec<Option<Cell>>]) -> String {
-    const COLORS: [&str; 5] = ["#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#d62728"];
+    const COLORS: [&str; 6] = [
+        "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#d62728", "#8c564b",
+    ];
     let (w, h, left, right, top, bottom) = (720.0, 440.0, 80.0, 170.0, 40.0, 60.0);
     let values = m.iter().flatten().flatten().map(|c| c.ns);
     let lo = values

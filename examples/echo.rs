@@ -16,7 +16,7 @@
 //! `write_all` of them (a full read leaves readiness set, so the next
 //! `read_exact` tries once more and gets `WouldBlock`: one extra read per
 //! message, as on tokio).
-//! Pick the readiness backend with `MINI_RT_BACKEND=epoll|epoll-lt|epoll-oneshot|poll|select`.
+//! Pick the readiness backend with `MINI_RT_BACKEND=epoll|epoll-lt|epoll-oneshot|poll|select|io-uring`.
 //! `benches/echo.sh` drives this server and its tokio twin.
 
 use mini_rt::io::{AsyncReadExt, AsyncWriteExt};

@@ -4,6 +4,10 @@
 //! with one loop per worker) and a readiness multiplexer you choose at run
 //! time. This crate is the facade: it only
 //! re-exports `mini_rt_runtime`, `mini_rt_net` and `mini_rt_macros`.
+//!
+//! Feature `hyper` adds `mini_rt::hyper::{Io, Executor, Timer}`, hyper
+//! 1.x's runtime traits for mini_rt (hyper-util's `TokioIo`,
+//! `TokioExecutor` and `TokioTimer` on tokio).
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 

@@ -36,7 +36,7 @@ fn pair() -> (UnixStream, UnixStream) {
 
 #[test]
 fn poll_events_reports_only_ready_fds() {
-    for backend in Backend::ALL {
+    for backend in support::backends() {
         let (a, mut b) = pair();
         let fds = [(a.as_raw_fd(), Interest::READABLE)];
         let n = poll_events(backend, &fds, Some(SHORT), |fd, r| {
@@ -64,7 +64,7 @@ fn poll_events_reports_only_ready_fds() {
 
 #[test]
 fn poller_reports_tokens_with_the_backends_triggering() {
-    for backend in Backend::ALL {
+    for backend in support::backends() {
         let poller = Poller::new(backend).unwrap();
         assert_eq!(poller.backend(), backend);
         let mut events = Events::with_capacity(8);
@@ -131,7 +131,7 @@ fn poller_reports_tokens_with_the_backends_triggering() {
 
 #[test]
 fn notify_and_changes_wake_a_blocked_wait() {
-    for backend in Backend::ALL {
+    for backend in support::backends() {
         let poller = Arc::new(Poller::new(backend).unwrap());
         let mut events = Events::with_capacity(8);
         let p = poller.clone();
@@ -249,7 +249,7 @@ fn select_refuses_fds_at_or_above_fd_setsize() {
 
 #[test]
 fn idle_runtime_uses_no_cpu() {
-    for backend in Backend::ALL {
+    for backend in support::backends() {
         let rt = runtime(backend);
         let (a, _b) = pair();
         let cpu = rt.block_on(async {
@@ -397,7 +397,7 @@ async fn scenario(backend: Backend) -> io::Result<()> {
 
 #[test]
 fn sockets_timers_and_tasks_on_every_backend() {
-    for backend in Backend::ALL {
+    for backend in support::backends() {
         let rt = runtime(backend);
         assert_eq!(rt.backend(), backend);
         let res = rt.block_on(mini_rt::time::timeout(LIMIT, scenario(backend)));

@@ -66,6 +66,23 @@ async fn backend_select() {
     sleep(Duration::from_millis(1)).await;
 }
 
+/// `#[main]` on another function makes it a blocking one: built only where
+/// the kernel allows io_uring, so that refusing kernels skip this test.
+#[mini_rt::main(backend = "io-uring")]
+async fn on_io_uring() -> mini_rt::runtime::Backend {
+    sleep(Duration::from_millis(1)).await;
+    mini_rt::runtime::Handle::current().backend()
+}
+
+#[test]
+fn backend_io_uring() {
+    use mini_rt::runtime::Backend;
+    match mini_rt::sys::Poller::new(Backend::IoUring) {
+        Err(e) if e.kind() == io::ErrorKind::Unsupported => eprintln!("skipped: {e}"),
+        _ => assert_eq!(on_io_uring(), Backend::IoUring),
+    }
+}
+
 #[mini_rt::test(crate = "mini_rt")]
 async fn crate_path() {
     mini_rt::task::yield_now().await;

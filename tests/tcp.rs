@@ -185,7 +185,7 @@ fn half_close_delivers_everything_then_eof() {
 fn reset_by_peer_is_an_error_not_a_hang() {
     rt().block_on(async {
         let (mut client, server) = pair().await;
-        server.set_linger(Some(Duration::ZERO)).unwrap();
+        server.set_zero_linger().unwrap();
         drop(server); // close with SO_LINGER 0: sends RST
         let mut buf = [0u8; 64];
         let err = bounded(5, client.read(&mut buf)).await.unwrap_err();
@@ -317,6 +317,7 @@ fn std_conversions_and_options() {
         assert!(client.nodelay().unwrap());
         client.set_ttl(42).unwrap();
         assert_eq!(client.ttl().unwrap(), 42);
+        #[allow(deprecated)] // tokio deprecates it too, for the blocking close
         client.set_linger(Some(Duration::from_secs(1))).unwrap();
         assert_eq!(client.linger().unwrap(), Some(Duration::from_secs(1)));
         client.write_all(b"std").await.unwrap();

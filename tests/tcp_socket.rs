@@ -38,10 +38,12 @@ fn options_read_back() {
     s.set_recv_buffer_size(32 * 1024).unwrap();
     assert_eq!(s.recv_buffer_size().unwrap(), 64 * 1024);
     assert_eq!(s.linger().unwrap(), None);
+    #[allow(deprecated)] // tokio deprecates it too, for the blocking close
     s.set_linger(Some(Duration::from_secs(5))).unwrap();
     assert_eq!(s.linger().unwrap(), Some(Duration::from_secs(5)));
-    s.set_linger(Some(Duration::ZERO)).unwrap();
+    s.set_zero_linger().unwrap();
     assert_eq!(s.linger().unwrap(), Some(Duration::ZERO));
+    #[allow(deprecated)]
     s.set_linger(None).unwrap();
     assert_eq!(s.linger().unwrap(), None);
     assert!(s.take_error().unwrap().is_none());
@@ -148,5 +150,75 @@ fn from_std_stream_configures_a_std_socket() {
     assert_eq!(
         s.local_addr().unwrap().ip(),
         listener.local_addr().unwrap().ip()
+    );
+}
+
+#[test]
+fn tos_v4_reads_back_and_the_deprecated_names_agree() {
+    let s = TcpSocket::new_v4().unwrap();
+    assert_eq!(s.tos_v4().unwrap(), 0);
+    s.set_tos_v4(0x10).unwrap();
+    assert_eq!(s.tos_v4().unwrap(), 0x10);
+    #[allow(deprecated)]
+    {
+        s.set_tos(0x08).unwrap();
+        assert_eq!(s.tos().unwrap(), 0x08);
+    }
+    assert_eq!(s.tos_v4().unwrap(), 0x08);
+}
+
+#[test]
+fn tclass_v6_reads_back() {
+    let Ok(s) = TcpSocket::new_v6() else {
+        eprintln!("no IPv6 here; skipping");
+        return;
+    };
+    s.set_tclass_v6(0x20).unwrap();
+    assert_eq!(s.tclass_v6().unwrap(), 0x20);
+    // An IPv4 socket has no traffic class.
+    assert!(TcpSocket::new_v4().unwrap().set_tclass_v6(0x20).is_err());
+}
+
+#[test]
+fn bind_device_reads_back_and_connects_through_it() {
+    support::on_each_backend(|| async {
+        let s = TcpSocket::new_v4()?;
+        assert_eq!(s.device()?, None);
+        match s.bind_device(Some(b"lo")) {
+            Err(e) if e.raw_os_error() == Some(libc::EPERM) => {
+                eprintln!("SO_BINDTODEVICE needs CAP_NET_RAW here; skipping");
+                return Ok(());
+            }
+            res => res?,
+        }
+        assert_eq!(s.device()?.as_deref(), Some(&b"lo"[..]));
+        let listener = TcpListener::bind(loopback()).await?;
+        let connect = mini_rt::spawn(s.connect(listener.local_addr()?));
+        bounded(5, listener.accept()).await?;
+        bounded(5, connect).await.unwrap()?;
+        // None (or an empty name) removes the binding.
+        let s = TcpSocket::new_v4()?;
+        s.bind_device(Some(b"lo"))?;
+        s.bind_device(None)?;
+        assert_eq!(s.device()?, None);
+        s.bind_device(Some(b"lo"))?;
+        s.bind_device(Some(b""))?;
+        assert_eq!(s.device()?, None);
+        Ok(())
+    });
+}
+
+#[test]
+fn into_raw_fd_gives_up_the_same_open_socket() {
+    use std::os::fd::{FromRawFd, IntoRawFd, OwnedFd};
+    let s = TcpSocket::new_v4().unwrap();
+    s.set_keepalive(true).unwrap();
+    let fd = s.into_raw_fd();
+    // SAFETY: `into_raw_fd` handed us the only owner of this open fd.
+    let owned = unsafe { OwnedFd::from_raw_fd(fd) };
+    let s = TcpSocket::from_std_stream(std::net::TcpStream::from(owned));
+    assert!(
+        s.keepalive().unwrap(),
+        "the option set before is still there"
     );
 }

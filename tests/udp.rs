@@ -4,7 +4,7 @@
 
 mod support;
 
-use mini_rt::io::Interest;
+use mini_rt::io::{Interest, ReadBuf};
 use mini_rt::net::UdpSocket;
 use std::future::poll_fn;
 use std::io;
@@ -238,22 +238,31 @@ fn try_ops_and_readiness() {
 }
 
 #[test]
-fn poll_functions_with_slices() {
+fn poll_functions_fill_read_bufs_as_tokio() {
     on_each_backend(|| async {
         let a = bind_local().await?;
         let b = bind_local().await?;
         let to = b.local_addr()?;
         assert_eq!(poll_fn(|cx| a.poll_send_to(cx, b"polled", to)).await?, 6);
-        let mut buf = [0u8; 16];
-        let (n, from) = poll_fn(|cx| b.poll_peek_from(cx, &mut buf)).await?;
-        assert_eq!((n, from), (6, a.local_addr()?));
-        let (n, _) = poll_fn(|cx| b.poll_recv_from(cx, &mut buf)).await?;
-        assert_eq!(&buf[..n], b"polled");
+        let mut storage = [0u8; 16];
+        let mut buf = ReadBuf::new(&mut storage);
+        let from = poll_fn(|cx| b.poll_peek_from(cx, &mut buf)).await?;
+        assert_eq!((buf.filled(), from), (&b"polled"[..], a.local_addr()?));
+        let mut buf = ReadBuf::new(&mut storage);
+        let from = poll_fn(|cx| b.poll_recv_from(cx, &mut buf)).await?;
+        assert_eq!((buf.filled(), from), (&b"polled"[..], a.local_addr()?));
         a.connect(to).await?;
         b.connect(a.local_addr()?).await?;
-        assert_eq!(poll_fn(|cx| a.poll_send(cx, b"x")).await?, 1);
+        assert_eq!(poll_fn(|cx| a.poll_send(cx, b"xyz")).await?, 3);
         poll_fn(|cx| b.poll_recv_ready(cx)).await?;
-        assert_eq!(poll_fn(|cx| b.poll_recv(cx, &mut buf)).await?, 1);
+        // The datagram goes after what the ReadBuf holds, truncated to its room.
+        let mut buf = ReadBuf::new(&mut storage[..4]);
+        buf.put_slice(b"ab");
+        poll_fn(|cx| b.poll_peek(cx, &mut buf)).await?;
+        assert_eq!(buf.filled(), b"abxy");
+        let mut buf = ReadBuf::new(&mut storage);
+        poll_fn(|cx| b.poll_recv(cx, &mut buf)).await?;
+        assert_eq!(buf.filled(), b"xyz");
         Ok(())
     });
 }

@@ -10,7 +10,6 @@ use mini_rt::net::unix::{OwnedReadHalf, OwnedWriteHalf, ReadHalf, UCred, WriteHa
 use mini_rt::net::{UnixDatagram, UnixListener, UnixStream};
 use mini_rt::sync::mpsc;
 use std::io;
-use std::os::linux::net::SocketAddrExt;
 use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 use support::{on_each_backend, unique, TempDir};

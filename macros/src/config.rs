@@ -18,6 +18,7 @@ const BACKENDS: &[(&str, &str)] = &[
     ("epoll-oneshot", "EpollOneshot"),
     ("poll", "Poll"),
     ("select", "Select"),
+    ("io-uring", "IoUring"),
 ];
 
 /// What the attribute arguments asked for.

@@ -5,7 +5,7 @@
 //!
 //! | argument | meaning |
 //! |---|---|
-//! | `backend = "epoll" \| "epoll-lt" \| "epoll-oneshot" \| "poll" \| "select"` | the readiness multiplexer (`Backend::{EpollEdge, EpollLevel, EpollOneshot, Poll, Select}`); without it, the runtime's default (which honours `MINI_RT_BACKEND`) |
+//! | `backend = "epoll" \| "epoll-lt" \| "epoll-oneshot" \| "poll" \| "select" \| "io-uring"` | the readiness multiplexer (`Backend::{EpollEdge, EpollLevel, EpollOneshot, Poll, Select, IoUring}`); without it, the runtime's default (which honours `MINI_RT_BACKEND`) |
 //! | `flavor = "current_thread" \| "multi_thread"` | the runtime: current-thread (the default; `"local"` is accepted too) or multi-thread (`Builder::new_multi_thread`) |
 //! | `worker_threads = N` | the multi-thread runtime's worker count (default: the number of CPUs); only with `flavor = "multi_thread"` |
 //! | `start_paused = true` | the runtime's clock starts paused (`Builder::start_paused`, `mini_rt::time::pause`): timers auto-advance it whenever the runtime is idle; current-thread only |
@@ -54,8 +54,8 @@ mod item;
 /// visibility and doc comments are kept.
 ///
 /// Arguments: `backend = "poll"` (or `"epoll"`, `"epoll-lt"`,
-/// `"epoll-oneshot"`, `"select"`) adds `.backend(Backend::Poll)` to the
-/// builder; `flavor = "multi_thread"` builds with
+/// `"epoll-oneshot"`, `"select"`, `"io-uring"`) adds `.backend(Backend::Poll)`
+/// to the builder; `flavor = "multi_thread"` builds with
 /// `Builder::new_multi_thread()`, and `worker_threads = 4` adds
 /// `.worker_threads(4)` to it; `flavor = "current_thread"` is the default;
 /// `start_paused = true` adds `.start_paused(true)` (the clock starts

@@ -34,6 +34,7 @@ mod mock {
             EpollOneshot,
             Poll,
             Select,
+            IoUring,
         }
 
         pub struct Builder {
@@ -225,6 +226,11 @@ async fn main_start_paused() -> Option<bool> {
 fn main_passes_start_paused_and_backend() {
     assert_eq!(main_start_paused(), Some(true));
     assert_eq!(built(), Some((true, Some(Backend::Poll))));
+}
+
+#[mini_rt_macros::test(crate = "crate::mock", backend = "io-uring")]
+async fn backend_io_uring() {
+    assert_eq!(built(), Some((true, Some(Backend::IoUring))));
 }
 
 /// `#[main]` on a function other than `main` (as tokio allows) makes it a

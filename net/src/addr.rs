@@ -23,6 +23,25 @@ use std::{option, vec};
 /// runtime thread never blocks; IP literals need no lookup.
 pub trait ToSocketAddrs: sealed::ToSocketAddrsPriv {}
 
+/// Resolves `host` (anything [`ToSocketAddrs`] takes, e.g. `"localhost:80"`)
+/// to its socket addresses, as tokio's `lookup_host`: a host name is looked
+/// up on the blocking pool, an IP literal needs no lookup.
+///
+/// ```
+/// # fn main() -> std::io::Result<()> {
+/// # mini_rt_runtime::runtime::Runtime::new()?.block_on(async {
+/// let addrs: Vec<_> = mini_rt_net::lookup_host("127.0.0.1:80").await?.collect();
+/// assert_eq!(addrs, ["127.0.0.1:80".parse().unwrap()]);
+/// # Ok(())
+/// # })
+/// # }
+/// ```
+pub async fn lookup_host<T: ToSocketAddrs>(
+    host: T,
+) -> io::Result<impl Iterator<Item = SocketAddr>> {
+    to_socket_addrs(host).await
+}
+
 /// Resolves `addr` to its socket addresses.
 pub(crate) async fn to_socket_addrs<T: ToSocketAddrs>(addr: T) -> io::Result<Addrs> {
     addr.to_socket_addrs(sealed::Internal).await

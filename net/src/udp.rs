@@ -7,10 +7,13 @@
 
 use crate::addr::{no_addresses, to_socket_addrs};
 use crate::ToSocketAddrs;
-use mini_rt_runtime::io::Interest;
+use mini_rt_runtime::io::{Interest, ReadBuf};
 use mini_rt_runtime::reactor::PollEvented;
+use mini_rt_runtime::sys::net as sys;
+use mini_rt_runtime::sys::read_buf;
 use std::io;
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::os::fd::{AsFd, BorrowedFd};
 use std::task::{Context, Poll};
 
 /// A UDP socket, as `tokio::net::UdpSocket`.
@@ -21,10 +24,9 @@ use std::task::{Context, Poll};
 /// All methods take `&self`, so one socket can be shared (e.g. in an `Arc`)
 /// by a task that receives and a task that sends.
 ///
-/// Differences from tokio: the `poll_*` methods take `&mut [u8]` instead of
-/// `ReadBuf` and return the byte count; the reactor keeps one waiting task
-/// per direction, so two tasks receiving on the same socket at once wake
-/// each other in turn rather than both being woken.
+/// As tokio's, the async methods wake every task waiting on the socket,
+/// while each `poll_*` method keeps only the last polling task's waker (per
+/// direction).
 ///
 /// [`send_to`]: UdpSocket::send_to
 /// [`recv_from`]: UdpSocket::recv_from
@@ -82,7 +84,7 @@ impl UdpSocket {
         Err(last.unwrap_or_else(no_addresses))
     }
 
-    crate::methods::datagram_methods!(SocketAddr);
+    crate::methods::datagram_methods!(SocketAddr, recv_from);
 
     /// Sends `buf` as one datagram to `target` (its first resolved address).
     /// Cancel-safe.
@@ -113,6 +115,25 @@ impl UdpSocket {
     }
 
     /// Copies the next datagram into `buf` without removing it from the
+    /// queue, returning its (possibly truncated) length. Cancel-safe.
+    pub async fn peek(&self, buf: &mut [u8]) -> io::Result<usize> {
+        self.io.async_io(Interest::READABLE, |s| s.peek(buf)).await
+    }
+
+    /// Polls peeking at the next datagram: it is filled into `buf`'s
+    /// unfilled part (truncated to the room left) and stays queued.
+    pub fn poll_peek(&self, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+        self.io
+            .poll_io(cx, Interest::READABLE, |s| read_buf::peek(s.as_fd(), buf))
+            .map_ok(drop)
+    }
+
+    /// Peeks at the next datagram if one is queued now, else `WouldBlock`.
+    pub fn try_peek(&self, buf: &mut [u8]) -> io::Result<usize> {
+        self.io.try_io(Interest::READABLE, |s| s.peek(buf))
+    }
+
+    /// Copies the next datagram into `buf` without removing it from the
     /// queue, returning its (possibly truncated) length and sender.
     pub async fn peek_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
         self.io
@@ -120,20 +141,45 @@ impl UdpSocket {
             .await
     }
 
-    /// Polls peeking at the next datagram. tokio returns only the address;
-    /// this returns the length too.
+    /// Polls peeking at the next datagram: it is filled into `buf`'s
+    /// unfilled part and its sender is returned, as tokio's.
     pub fn poll_peek_from(
         &self,
         cx: &mut Context<'_>,
-        buf: &mut [u8],
-    ) -> Poll<io::Result<(usize, SocketAddr)>> {
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<SocketAddr>> {
         self.io
-            .poll_io(cx, Interest::READABLE, |s| s.peek_from(buf))
+            .poll_io(cx, Interest::READABLE, |s| {
+                sys::recv_from(s.as_fd(), buf, true)
+            })
+            .map_ok(|(_, from)| from)
     }
 
     /// Peeks at the next datagram if one is queued now, else `WouldBlock`.
     pub fn try_peek_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
         self.io.try_io(Interest::READABLE, |s| s.peek_from(buf))
+    }
+
+    /// Waits for a datagram and returns its sender, leaving it queued
+    /// (cheaper than [`peek_from`](Self::peek_from) when the payload is not
+    /// needed). Cancel-safe.
+    pub async fn peek_sender(&self) -> io::Result<SocketAddr> {
+        self.io
+            .async_io(Interest::READABLE, |s| sys::peek_sender(s.as_fd()))
+            .await
+    }
+
+    /// Polls [`peek_sender`](Self::peek_sender).
+    pub fn poll_peek_sender(&self, cx: &mut Context<'_>) -> Poll<io::Result<SocketAddr>> {
+        self.io
+            .poll_io(cx, Interest::READABLE, |s| sys::peek_sender(s.as_fd()))
+    }
+
+    /// The sender of the next datagram if one is queued now, else
+    /// `WouldBlock`; the datagram stays queued.
+    pub fn try_peek_sender(&self) -> io::Result<SocketAddr> {
+        self.io
+            .try_io(Interest::READABLE, |s| sys::peek_sender(s.as_fd()))
     }
 
     /// The local address the socket is bound to.
@@ -196,6 +242,57 @@ impl UdpSocket {
         self.io.get_ref().ttl()
     }
 
+    /// Reads `IP_TOS`, the type-of-service byte of outgoing IPv4 packets.
+    pub fn tos_v4(&self) -> io::Result<u32> {
+        sys::tos_v4(self.as_fd())
+    }
+
+    /// Deprecated: use [`tos_v4`](Self::tos_v4), as in tokio.
+    #[deprecated(
+        note = "`tos` related methods have been renamed `tos_v4` since they are IPv4-specific."
+    )]
+    #[doc(hidden)]
+    pub fn tos(&self) -> io::Result<u32> {
+        self.tos_v4()
+    }
+
+    /// Sets `IP_TOS` (may have no effect on an IPv6 socket).
+    pub fn set_tos_v4(&self, tos: u32) -> io::Result<()> {
+        sys::set_tos_v4(self.as_fd(), tos)
+    }
+
+    /// Deprecated: use [`set_tos_v4`](Self::set_tos_v4), as in tokio.
+    #[deprecated(
+        note = "`tos` related methods have been renamed `tos_v4` since they are IPv4-specific."
+    )]
+    #[doc(hidden)]
+    pub fn set_tos(&self, tos: u32) -> io::Result<()> {
+        self.set_tos_v4(tos)
+    }
+
+    /// Reads `IPV6_TCLASS`, the traffic class of outgoing IPv6 packets.
+    pub fn tclass_v6(&self) -> io::Result<u32> {
+        sys::tclass_v6(self.as_fd())
+    }
+
+    /// Sets `IPV6_TCLASS` (an error on an IPv4 socket).
+    pub fn set_tclass_v6(&self, tclass: u32) -> io::Result<()> {
+        sys::set_tclass_v6(self.as_fd(), tclass)
+    }
+
+    /// Reads `SO_BINDTODEVICE`: the name of the interface the socket is
+    /// bound to, if any.
+    pub fn device(&self) -> io::Result<Option<Vec<u8>>> {
+        sys::device(self.as_fd())
+    }
+
+    /// Sets `SO_BINDTODEVICE`: only packets from the interface named
+    /// `interface` (e.g. `b"lo"`) are processed by the socket. `None` or an
+    /// empty name removes the binding.
+    pub fn bind_device(&self, interface: Option<&[u8]>) -> io::Result<()> {
+        sys::bind_device(self.as_fd(), interface)
+    }
+
     /// Joins the IPv4 multicast group `multiaddr` on the interface with
     /// address `interface` (`Ipv4Addr::UNSPECIFIED`: the OS picks).
     pub fn join_multicast_v4(&self, multiaddr: Ipv4Addr, interface: Ipv4Addr) -> io::Result<()> {
@@ -226,3 +323,8 @@ impl UdpSocket {
 }
 
 crate::methods::fd_impls!(UdpSocket, std::net::UdpSocket);
+
+/// Receives one datagram into `buf` and its sender (`datagram_methods!`).
+fn recv_from(fd: BorrowedFd<'_>, buf: &mut ReadBuf<'_>) -> io::Result<(usize, SocketAddr)> {
+    sys::recv_from(fd, buf, false)
+}

@@ -14,6 +14,8 @@
 //! * [`sync`]: `tokio::sync`, re-exported whole (runtime-free).
 //! * [`io`]: tokio's IO traits and `io-util` utilities, re-exported, plus
 //!   mini_rt's `Interest` and `Ready`.
+//! * `hyper` (feature `hyper`): hyper 1.x's runtime traits (`Io`,
+//!   `Executor`, `Timer`).
 //! * [`signal`]: `ctrl_c` and Unix signal streams.
 //! * [`fs`]: files and directories, on the blocking pool.
 //! * [`process`]: child processes, their exit and pipes on the reactor.
@@ -26,6 +28,8 @@ mod macros;
 
 mod context;
 pub mod fs;
+#[cfg(feature = "hyper")]
+pub mod hyper;
 pub mod io;
 pub mod process;
 pub mod reactor;

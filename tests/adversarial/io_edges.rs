@@ -154,7 +154,7 @@ fn tcp_reset_mid_read_is_an_error_not_a_hang() {
         server.read_exact(&mut buf).await.unwrap();
         // Linger 0: closing sends a RST. It happens while the server waits
         // in a read (the reset task runs once the read parked).
-        client.set_linger(Some(Duration::ZERO)).unwrap();
+        client.set_zero_linger().unwrap();
         let reset = mini_rt::spawn(async move { drop(client) });
         let res = bounded(5, server.read(&mut buf)).await;
         bounded(5, reset).await.unwrap();

@@ -82,6 +82,26 @@ pub async fn bounded<F: std::future::Future>(secs: u64, fut: F) -> F::Output {
 /// How long one test may run on one backend.
 pub const LIMIT: Duration = Duration::from_secs(20);
 
+/// Every backend this machine runs: `Backend::ALL` less those whose
+/// construction is `Unsupported` (io-uring where the kernel refuses
+/// io_uring), each skip printed with its reason.
+///
+/// Tried on a thread of its own: when an io_uring ring closes, the kernel
+/// notifies every thread that submitted to it as a signal would, which
+/// makes a wait the caller blocks in just then return early (`EINTR`).
+pub fn backends() -> Vec<Backend> {
+    let usable = |b: Backend| match mini_rt::sys::Poller::new(b) {
+        Err(e) if e.kind() == io::ErrorKind::Unsupported => {
+            eprintln!("skipping {b}: {e}");
+            false
+        }
+        _ => true,
+    };
+    std::thread::spawn(move || Backend::ALL.into_iter().filter(|&b| usable(b)).collect())
+        .join()
+        .expect("probing the backends")
+}
+
 // Not `#[mini_rt::test]`: sockets are where backends differ, so each test
 // runs on every backend (those not built yet are skipped).
 /// Runs `test` to completion, bounded by `LIMIT`, on each backend that builds.

@@ -5,7 +5,7 @@ use mini_rt_runtime::sys::net as sys;
 use std::fmt;
 use std::io;
 use std::net::{self, SocketAddr};
-use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd, RawFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, IntoRawFd, OwnedFd, RawFd};
 use std::time::Duration;
 
 /// A TCP socket that has not yet been turned into a [`TcpStream`] or a
@@ -16,6 +16,10 @@ use std::time::Duration;
 /// The socket is non-blocking and close-on-exec from creation. It is only
 /// registered with the runtime by `connect` / `listen`, so creating and
 /// configuring one works outside a runtime.
+///
+/// Difference from tokio: no `FromRawFd` (mini_rt's sockets are written
+/// without unsafe code); adopt an fd you own with
+/// `TcpSocket::from_std_stream(std::net::TcpStream::from(owned_fd))`.
 pub struct TcpSocket {
     fd: OwnedFd,
 }
@@ -82,9 +86,17 @@ impl TcpSocket {
         sys::recv_buffer_size(self.fd.as_fd())
     }
 
-    /// Sets `SO_LINGER`; see [`TcpStream::set_linger`].
+    /// Sets `SO_LINGER`; see [`TcpStream::set_linger`], deprecated as
+    /// tokio's because a non-zero linger blocks the thread on close.
+    #[deprecated = "`SO_LINGER` causes the socket to block the thread on drop"]
     pub fn set_linger(&self, dur: Option<Duration>) -> io::Result<()> {
         sys::set_linger(self.fd.as_fd(), dur)
+    }
+
+    /// Sets `SO_LINGER` to zero: closing the connection made from this
+    /// socket aborts it with a reset; see [`TcpStream::set_zero_linger`].
+    pub fn set_zero_linger(&self) -> io::Result<()> {
+        sys::set_linger(self.fd.as_fd(), Some(Duration::ZERO))
     }
 
     /// Reads `SO_LINGER`.
@@ -110,6 +122,57 @@ impl TcpSocket {
     /// Reads `TCP_NODELAY`.
     pub fn nodelay(&self) -> io::Result<bool> {
         sys::nodelay(self.fd.as_fd())
+    }
+
+    /// Reads `IPV6_TCLASS`, the traffic class of outgoing IPv6 packets.
+    pub fn tclass_v6(&self) -> io::Result<u32> {
+        sys::tclass_v6(self.fd.as_fd())
+    }
+
+    /// Sets `IPV6_TCLASS` (an IPv6 socket's error on an IPv4 one).
+    pub fn set_tclass_v6(&self, tclass: u32) -> io::Result<()> {
+        sys::set_tclass_v6(self.fd.as_fd(), tclass)
+    }
+
+    /// Reads `IP_TOS`, the type-of-service byte of outgoing IPv4 packets.
+    pub fn tos_v4(&self) -> io::Result<u32> {
+        sys::tos_v4(self.fd.as_fd())
+    }
+
+    /// Deprecated: use [`tos_v4`](Self::tos_v4), as in tokio.
+    #[deprecated(
+        note = "`tos` related methods have been renamed `tos_v4` since they are IPv4-specific."
+    )]
+    #[doc(hidden)]
+    pub fn tos(&self) -> io::Result<u32> {
+        self.tos_v4()
+    }
+
+    /// Sets `IP_TOS` (may have no effect on an IPv6 socket).
+    pub fn set_tos_v4(&self, tos: u32) -> io::Result<()> {
+        sys::set_tos_v4(self.fd.as_fd(), tos)
+    }
+
+    /// Deprecated: use [`set_tos_v4`](Self::set_tos_v4), as in tokio.
+    #[deprecated(
+        note = "`tos` related methods have been renamed `tos_v4` since they are IPv4-specific."
+    )]
+    #[doc(hidden)]
+    pub fn set_tos(&self, tos: u32) -> io::Result<()> {
+        self.set_tos_v4(tos)
+    }
+
+    /// Reads `SO_BINDTODEVICE`: the name of the interface the socket is
+    /// bound to, if any.
+    pub fn device(&self) -> io::Result<Option<Vec<u8>>> {
+        sys::device(self.fd.as_fd())
+    }
+
+    /// Sets `SO_BINDTODEVICE`: only packets from the interface named
+    /// `interface` (e.g. `b"lo"`) are processed by the socket. `None` or an
+    /// empty name removes the binding.
+    pub fn bind_device(&self, interface: Option<&[u8]>) -> io::Result<()> {
+        sys::bind_device(self.fd.as_fd(), interface)
     }
 
     /// Binds the socket to `addr`. An error is the plain OS error (e.g.
@@ -160,6 +223,13 @@ impl AsRawFd for TcpSocket {
 impl AsFd for TcpSocket {
     fn as_fd(&self) -> BorrowedFd<'_> {
         self.fd.as_fd()
+    }
+}
+
+impl IntoRawFd for TcpSocket {
+    /// Gives up the socket's fd (still non-blocking).
+    fn into_raw_fd(self) -> RawFd {
+        self.fd.into_raw_fd()
     }
 }
 

@@ -1,6 +1,6 @@
 //! `TcpStream`: a connected TCP socket on the reactor.
 
-use super::split::{split, split_owned, OwnedReadHalf, OwnedWriteHalf, ReadHalf, WriteHalf};
+use super::split;
 use crate::addr::{no_addresses, to_socket_addrs, ToSocketAddrs};
 #[cfg(doc)]
 use mini_rt_runtime::io::{AsyncRead, AsyncWrite};
@@ -126,10 +126,31 @@ impl TcpStream {
         self.io.get_ref().ttl()
     }
 
-    /// Sets `SO_LINGER`. `Some(Duration::ZERO)` makes closing the socket send
-    /// a reset instead of a FIN; `None` restores the default.
+    /// Sets `TCP_QUICKACK`: ACKs are sent at once rather than delayed.
+    /// Linux may turn it off again after later operations on the socket.
+    pub fn set_quickack(&self, quickack: bool) -> io::Result<()> {
+        sys::set_quickack(self.as_fd(), quickack)
+    }
+
+    /// Reads `TCP_QUICKACK`.
+    pub fn quickack(&self) -> io::Result<bool> {
+        sys::quickack(self.as_fd())
+    }
+
+    /// Sets `SO_LINGER`. With a non-zero duration, closing the socket with
+    /// unsent data blocks the thread (the runtime's!) for up to that long,
+    /// which is why tokio deprecates this; `None` restores the default.
+    /// For the abortive close, use [`set_zero_linger`](Self::set_zero_linger).
+    #[deprecated = "`SO_LINGER` causes the socket to block the thread on drop"]
     pub fn set_linger(&self, dur: Option<Duration>) -> io::Result<()> {
         sys::set_linger(self.as_fd(), dur)
+    }
+
+    /// Sets `SO_LINGER` to zero: dropping the socket then aborts the
+    /// connection (the peer gets a reset, unsent data is discarded, no
+    /// `TIME_WAIT`) without blocking.
+    pub fn set_zero_linger(&self) -> io::Result<()> {
+        sys::set_linger(self.as_fd(), Some(Duration::ZERO))
     }
 
     /// Reads `SO_LINGER`.
@@ -137,18 +158,7 @@ impl TcpStream {
         sys::linger(self.as_fd())
     }
 
-    crate::methods::stream_methods!();
-
-    /// Runs `f` (an operation on this socket's fd) if the cached readiness
-    /// matches `interest`; a `WouldBlock` from `f` clears that readiness.
-    /// `WouldBlock` without calling `f` when not ready.
-    pub fn try_io<R>(
-        &self,
-        interest: Interest,
-        f: impl FnOnce() -> io::Result<R>,
-    ) -> io::Result<R> {
-        self.io.try_io(interest, |_| f())
-    }
+    crate::methods::stream_methods!(split);
 
     /// Receives data without removing it from the queue, waiting until
     /// some is available. `Ok(0)` means end of stream.

@@ -1,10 +1,12 @@
 //! `UnixDatagram`: a Unix-domain datagram socket.
 
 use super::{to_addr, SocketAddr};
-use mini_rt_runtime::io::Interest;
+use mini_rt_runtime::io::{Interest, ReadBuf};
 use mini_rt_runtime::reactor::PollEvented;
+use mini_rt_runtime::sys::net as sys;
 use std::io;
 use std::net::Shutdown;
+use std::os::fd::BorrowedFd;
 use std::os::unix::net;
 use std::path::Path;
 use std::task::{Context, Poll};
@@ -15,9 +17,6 @@ use std::task::{Context, Poll};
 /// A bound path is not removed when the socket is dropped. The sender
 /// address from [`recv_from`](UnixDatagram::recv_from) is unnamed if the
 /// sender is unbound.
-///
-/// Differences from tokio: the `poll_*` methods take `&mut [u8]` instead of
-/// `ReadBuf` and return the byte count.
 #[derive(Debug)]
 pub struct UnixDatagram {
     io: PollEvented<net::UnixDatagram>,
@@ -70,7 +69,7 @@ impl UnixDatagram {
         self.io.get_ref().connect_addr(&addr)
     }
 
-    crate::methods::datagram_methods!(SocketAddr);
+    crate::methods::datagram_methods!(SocketAddr, recv_from);
 
     /// Sends `buf` as one datagram to the socket at `target` (a leading NUL
     /// byte selects the abstract namespace). Cancel-safe.
@@ -103,12 +102,12 @@ impl UnixDatagram {
 
     /// This socket's address (unnamed if unbound).
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
-        self.io.get_ref().local_addr()
+        self.io.get_ref().local_addr().map(SocketAddr)
     }
 
     /// The connected peer's address.
     pub fn peer_addr(&self) -> io::Result<SocketAddr> {
-        self.io.get_ref().peer_addr()
+        self.io.get_ref().peer_addr().map(SocketAddr)
     }
 
     /// Shuts down reading, writing, or both.
@@ -123,3 +122,8 @@ impl UnixDatagram {
 }
 
 crate::methods::fd_impls!(UnixDatagram, net::UnixDatagram);
+
+/// Receives one datagram into `buf` and its sender (`datagram_methods!`).
+fn recv_from(fd: BorrowedFd<'_>, buf: &mut ReadBuf<'_>) -> io::Result<(usize, SocketAddr)> {
+    sys::unix_recv_from(fd, buf).map(|(n, from)| (n, SocketAddr(from)))
+}

@@ -28,9 +28,15 @@ impl UnixListener {
     /// the OS error `EADDRINUSE` (`ErrorKind::AddrInUse`), as in tokio.
     /// Fails outside a runtime (tokio panics).
     pub fn bind<P: AsRef<Path>>(path: P) -> io::Result<UnixListener> {
-        let path = path.as_ref();
-        let addr = to_addr(path)?;
-        let listener = net::UnixListener::bind_addr(&addr)?;
+        let addr = to_addr(path.as_ref())?;
+        UnixListener::bind_addr(&SocketAddr(addr))
+    }
+
+    /// Creates a socket bound to `socket_addr` (a pathname or an abstract
+    /// name) and listening, registered with the current runtime. Errors as
+    /// [`bind`](UnixListener::bind)'s.
+    pub fn bind_addr(socket_addr: &SocketAddr) -> io::Result<UnixListener> {
+        let listener = net::UnixListener::bind_addr(&socket_addr.0)?;
         UnixListener::from_std(listener)
     }
 
@@ -70,7 +76,7 @@ impl UnixListener {
         // connection whose data arrived already is reported by the backend.
         let (stream, addr) =
             accept_with_backoff(|| self.io.async_io(Interest::READABLE, |l| l.accept())).await?;
-        Ok((UnixStream::from_std(stream)?, addr))
+        Ok((UnixStream::from_std(stream)?, SocketAddr(addr)))
     }
 
     /// Polls for a connection, as [`accept`](UnixListener::accept) but
@@ -78,12 +84,12 @@ impl UnixListener {
     /// As with tokio's `poll_*` methods, only the last task to poll is woken.
     pub fn poll_accept(&self, cx: &mut Context<'_>) -> Poll<io::Result<(UnixStream, SocketAddr)>> {
         let (stream, addr) = ready!(self.io.poll_io(cx, Interest::READABLE, |l| l.accept()))?;
-        Poll::Ready(UnixStream::from_std(stream).map(|s| (s, addr)))
+        Poll::Ready(UnixStream::from_std(stream).map(|s| (s, SocketAddr(addr))))
     }
 
     /// The address the listener is bound to.
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
-        self.io.get_ref().local_addr()
+        self.io.get_ref().local_addr().map(SocketAddr)
     }
 
     /// Takes the pending `SO_ERROR`, if any.

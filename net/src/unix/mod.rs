@@ -1,5 +1,6 @@
 //! Unix-domain sockets: [`UnixListener`], [`UnixStream`] (with its split
-//! halves) and [`UnixDatagram`], as in `tokio::net::unix`.
+//! halves), [`UnixDatagram`] and [`UnixSocket`], and pipes ([`pipe`]), as in
+//! `tokio::net::unix`.
 //!
 //! Paths: a path whose first byte is NUL (`"\0name"`) names a socket in
 //! Linux's abstract namespace (no file is created; the name disappears with
@@ -11,37 +12,21 @@
 //! (a stale socket file, say) is `EADDRINUSE`, connecting to a missing path
 //! `ENOENT`; the path is not added to the message.
 
+mod addr;
 mod cred;
 mod datagram;
 mod listener;
+pub mod pipe;
+mod socket;
 mod split;
-mod split_owned;
 mod stream;
 
+pub use addr::SocketAddr;
 pub use cred::{gid_t, pid_t, uid_t, UCred};
 pub use datagram::UnixDatagram;
 pub use listener::UnixListener;
-pub use split::{ReadHalf, WriteHalf};
-pub use split_owned::{OwnedReadHalf, OwnedWriteHalf, ReuniteError};
+pub use socket::UnixSocket;
+pub use split::{OwnedReadHalf, OwnedWriteHalf, ReadHalf, ReuniteError, WriteHalf};
 pub use stream::UnixStream;
 
-/// The address of a Unix-domain socket: std's type, re-exported.
-///
-/// tokio wraps std's `SocketAddr` in its own type with `is_unnamed` and
-/// `as_pathname`; std's has the same methods, plus
-/// `std::os::linux::net::SocketAddrExt::as_abstract_name` for abstract names.
-pub use std::os::unix::net::SocketAddr;
-
-use std::io;
-use std::os::linux::net::SocketAddrExt;
-use std::os::unix::ffi::OsStrExt;
-use std::path::Path;
-
-/// Turns a path into a socket address: a leading NUL byte selects the
-/// abstract namespace (the rest of the bytes are the name).
-pub(crate) fn to_addr(path: &Path) -> io::Result<SocketAddr> {
-    match path.as_os_str().as_bytes().split_first() {
-        Some((0, name)) => SocketAddr::from_abstract_name(name),
-        _ => SocketAddr::from_pathname(path),
-    }
-}
+pub(crate) use addr::{addr_bytes, to_addr};

@@ -1,16 +1,12 @@
 //! `UnixStream`: a connected Unix-domain stream socket.
 
-use super::split::{split, ReadHalf, WriteHalf};
-use super::split_owned::{split_owned, OwnedReadHalf, OwnedWriteHalf};
-use super::{cred, SocketAddr, UCred};
+use super::{addr_bytes, cred, split, to_addr, SocketAddr, UCred};
 use mini_rt_runtime::io::Interest;
 use mini_rt_runtime::reactor::PollEvented;
 use std::io;
-use std::os::fd::AsFd;
-use std::os::unix::ffi::OsStrExt;
+use std::os::fd::{AsFd, OwnedFd};
 use std::os::unix::net;
 use std::path::Path;
-use std::task::{Context, Poll};
 
 /// A Unix-domain stream socket, as `tokio::net::UnixStream`.
 ///
@@ -28,14 +24,25 @@ impl UnixStream {
     /// Connects to the socket at `path`. A path whose first byte is NUL
     /// names a socket in the abstract namespace.
     ///
-    /// Difference from tokio: the `connect(2)` is std's, issued before the
-    /// socket is made non-blocking. On Linux a Unix-stream connect completes
-    /// at once, except when the listener's backlog is full: tokio then
-    /// fails with `WouldBlock`, this waits (blocking the runtime thread)
-    /// until the listener accepts.
+    /// The connect is non-blocking. On Linux a Unix-stream connect completes
+    /// at once, except when the listener's backlog is full: it then fails
+    /// with `WouldBlock` (`EAGAIN`), as tokio's does.
     pub async fn connect<P: AsRef<Path>>(path: P) -> io::Result<UnixStream> {
-        let path = path.as_ref();
-        let fd = mini_rt_runtime::sys::net::unix_connect(path.as_os_str().as_bytes())?;
+        let addr = to_addr(path.as_ref())?;
+        UnixStream::connect_addr(&SocketAddr(addr)).await
+    }
+
+    /// Connects to the socket named by `socket_addr` (a pathname or an
+    /// abstract name; an unnamed address is `InvalidInput`), as
+    /// [`connect`](UnixStream::connect).
+    pub async fn connect_addr(socket_addr: &SocketAddr) -> io::Result<UnixStream> {
+        let fd = mini_rt_runtime::sys::net::unix_connect(&addr_bytes(&socket_addr.0)?)?;
+        UnixStream::connect_fd(fd).await
+    }
+
+    /// Finishes the non-blocking connect started on `fd` (shared with
+    /// `UnixSocket::connect`).
+    pub(crate) async fn connect_fd(fd: OwnedFd) -> io::Result<UnixStream> {
         let stream = UnixStream::from_std(net::UnixStream::from(fd))?;
         // Non-blocking: wait for the connect to finish, then read its outcome.
         stream.io.readiness(Interest::WRITABLE).await?;
@@ -72,12 +79,12 @@ impl UnixStream {
 
     /// This end's address (usually unnamed for a connecting socket).
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
-        self.io.get_ref().local_addr()
+        self.io.get_ref().local_addr().map(SocketAddr)
     }
 
     /// The peer's address.
     pub fn peer_addr(&self) -> io::Result<SocketAddr> {
-        self.io.get_ref().peer_addr()
+        self.io.get_ref().peer_addr().map(SocketAddr)
     }
 
     /// The peer process's credentials (`SO_PEERCRED`), recorded when the
@@ -91,17 +98,7 @@ impl UnixStream {
         self.io.get_ref().take_error()
     }
 
-    crate::methods::stream_methods!();
-
-    /// Polls for read readiness.
-    pub fn poll_read_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        self.io.poll_ready(cx, Interest::READABLE).map_ok(drop)
-    }
-
-    /// Polls for write readiness.
-    pub fn poll_write_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        self.io.poll_ready(cx, Interest::WRITABLE).map_ok(drop)
-    }
+    crate::methods::stream_methods!(split);
 }
 
 crate::methods::stream_impls!(UnixStream, net::UnixStream);

@@ -126,7 +126,10 @@ impl Builder {
     /// Builds the runtime (and starts the workers of a multi-thread one).
     /// Fails if a backend instance or a worker thread cannot be created, if
     /// `MINI_RT_BACKEND` names no backend (the error lists the valid names),
-    /// or if a multi-thread runtime is asked to start paused.
+    /// or if a multi-thread runtime is asked to start paused. A backend this
+    /// machine cannot run (io-uring where the kernel refuses io_uring) is an
+    /// `Unsupported` error naming the cause and the backends that work: the
+    /// runtime never falls back to another one.
     pub fn build(&mut self) -> io::Result<Runtime> {
         let backend = match self.backend {
             Some(b) => b,

@@ -18,30 +18,40 @@
 //!   level mode arms it `EPOLLONESHOT`, so such a state is reported at most once).
 //! * `deregister(fd)`: stop watching; must be called before the fd is closed
 //!   (select fails the whole wait with `EBADF` on a closed fd, poll reports it
-//!   as an error, epoll silently drops it).
+//!   as an error, epoll silently drops it, and io_uring's poll request would
+//!   keep the file open: its `deregister` cancels the request in the kernel
+//!   before returning, so that the close really closes).
 //! * `select(events, timeout)`: wait until at least one watched fd is ready, the
 //!   timeout (nanosecond precision; `None` = forever) passes, or `Notifier` is
 //!   signalled; fill `events` with `(token, Ready)` pairs. `EINTR` is reported as
 //!   zero events, never as an error. epoll reports at most the buffer's
 //!   capacity per call; poll and select have scanned every fd anyway and report
-//!   all that are ready. An event may be stale (the fd was re-registered
-//!   meanwhile): callers treat readiness as a hint.
+//!   all that are ready; io_uring merges an fd's completions reaped by one
+//!   call into one event, and reports at most the buffer's capacity. An event may be stale (the fd was re-registered meanwhile):
+//!   callers treat readiness as a hint. io_uring never reports a completion
+//!   of a request it cancelled (`reregister`, `deregister`), so readiness of
+//!   a closed file never reaches a later registration of its fd number.
 //! * cross-thread wake: a `Notifier` (eventfd) registered for reading under
 //!   `NOTIFY_TOKEN`. Whatever the backend's triggering, it is reported every
 //!   time it is signalled: oneshot mode never disarms it.
 //!
 //! Changes made while another thread is blocked in `select` reach the kernel
 //! at once on epoll, but poll and select wait on a snapshot taken when the
-//! wait began: `Selector::has_waiters` tells the caller to wake the waiter
-//! (with the `Notifier`) so that it starts over with the new set.
+//! wait began, and io_uring leaves submitting to the waiting thread (the
+//! kernel runs a poll request's completion work on the thread that submitted
+//! it): `Selector::has_waiters` tells the caller to wake the waiter (with the
+//! `Notifier`) so that it starts over with the new set.
 //!
 //! Readiness covers readable, writable, read-closed, write-closed, error and
 //! priority ([`Ready`]).
 //!
 //! Backends differ in *triggering* (`Trigger`), which the reactor honours:
-//! * **edge** (`EpollEdge`): each fd is registered once for read and write and
-//!   never modified; an event means "something changed", so readiness is cached
-//!   in user space until an operation returns `WouldBlock`.
+//! * **edge** (`EpollEdge`, `IoUring`): each fd is registered once for read
+//!   and write and never modified; an event means "something changed", so
+//!   readiness is cached in user space until an operation returns
+//!   `WouldBlock`. io_uring's multishot poll request posts a completion each
+//!   time the file's wait queue is woken with a matching event (plus one when
+//!   armed on a ready fd), which is what `EPOLLET` reports too.
 //! * **level** (`EpollLevel`, `Poll`, `Select`): a ready fd is reported on every
 //!   call, so the reactor only arms the interests some task is waiting for;
 //!   otherwise an always-writable socket would make the loop spin.
@@ -55,13 +65,18 @@
 //! | epoll (all modes) | O(ready fds) | `epoll_ctl`, O(log n) | `RLIMIT_NOFILE` |
 //! | poll | O(registered fds with an interest) | O(1), no syscall | `RLIMIT_NOFILE` |
 //! | select | O(highest fd) | O(1), no syscall | fd < `FD_SETSIZE` (1024) |
+//! | io_uring | O(completions) | one SQE, submitted by the next wait; removal submits at once | Linux ≥ 5.13, not refused by `io_uring_disabled` or seccomp |
 
 use std::io;
 use std::os::fd::RawFd;
 use std::time::Duration;
 
 mod epoll;
+#[cfg(feature = "hyper")]
+pub(crate) mod hyper_buf;
 mod interest;
+#[cfg(feature = "io-uring")]
+mod io_uring;
 mod level;
 pub mod net;
 mod notifier;
@@ -111,6 +126,16 @@ pub enum Backend {
     Poll,
     /// `pselect(2)`: O(highest fd) per call, refuses fds ≥ `FD_SETSIZE` (1024).
     Select,
+    /// io_uring multishot poll requests (Linux ≥ 5.13), edge-triggered like
+    /// [`Backend::EpollEdge`]: one request per fd for its lifetime, submitted
+    /// by the same `io_uring_enter` that waits, so registering makes no
+    /// system call of its own. Where the kernel refuses io_uring (too old,
+    /// `kernel.io_uring_disabled`, a seccomp filter) or the crate was built
+    /// without its `io-uring` feature, building a runtime or a
+    /// [`Poller`] fails with [`io::ErrorKind::Unsupported`] and a message
+    /// naming the cause and the backends that work; there is no silent
+    /// fallback.
+    IoUring,
 }
 
 /// How a backend reports readiness; decides how the reactor arms interests.
@@ -123,12 +148,13 @@ pub(crate) enum Trigger {
 
 impl Backend {
     /// Every backend, in the order the docs list them.
-    pub const ALL: [Backend; 5] = [
+    pub const ALL: [Backend; 6] = [
         Backend::EpollEdge,
         Backend::EpollLevel,
         Backend::EpollOneshot,
         Backend::Poll,
         Backend::Select,
+        Backend::IoUring,
     ];
 
     /// The name used by `MINI_RT_BACKEND` and `#[mini_rt::main(backend = "...")]`.
@@ -139,6 +165,7 @@ impl Backend {
             Backend::EpollOneshot => "epoll-oneshot",
             Backend::Poll => "poll",
             Backend::Select => "select",
+            Backend::IoUring => "io-uring",
         }
     }
 
@@ -176,7 +203,8 @@ impl Backend {
 
     pub(crate) const fn trigger(self) -> Trigger {
         match self {
-            Backend::EpollEdge => Trigger::Edge,
+            // A multishot poll request reports wakeups, not states: edge.
+            Backend::EpollEdge | Backend::IoUring => Trigger::Edge,
             Backend::EpollOneshot => Trigger::Oneshot,
             Backend::EpollLevel | Backend::Poll | Backend::Select => Trigger::Level,
         }
@@ -254,6 +282,9 @@ pub(crate) enum Selector {
     Poll(poll::Poll),
     /// Boxed: its master `fd_set`s make it much larger than the others.
     Select(Box<select::Select>),
+    /// Boxed: the ring's bookkeeping makes it much larger than the others.
+    #[cfg(feature = "io-uring")]
+    IoUring(Box<io_uring::IoUring>),
 }
 
 impl Selector {
@@ -276,6 +307,15 @@ impl Selector {
             }
             Backend::Poll => Selector::Poll(poll::Poll::new()),
             Backend::Select => Selector::Select(Box::new(select::Select::new())),
+            #[cfg(feature = "io-uring")]
+            Backend::IoUring => Selector::IoUring(Box::new(io_uring::IoUring::new(exact)?)),
+            #[cfg(not(feature = "io-uring"))]
+            Backend::IoUring => {
+                return Err(unavailable(
+                    backend,
+                    "mini_rt_runtime was built without its `io-uring` feature",
+                ))
+            }
         })
     }
 
@@ -284,6 +324,8 @@ impl Selector {
             Selector::Epoll(s) => s.register(fd, token, interest),
             Selector::Poll(s) => s.register(fd, token, interest),
             Selector::Select(s) => s.register(fd, token, interest),
+            #[cfg(feature = "io-uring")]
+            Selector::IoUring(s) => s.register(fd, token, interest),
         }
     }
 
@@ -292,6 +334,8 @@ impl Selector {
             Selector::Epoll(s) => s.reregister(fd, token, interest),
             Selector::Poll(s) => s.reregister(fd, token, interest),
             Selector::Select(s) => s.reregister(fd, token, interest),
+            #[cfg(feature = "io-uring")]
+            Selector::IoUring(s) => s.reregister(fd, token, interest),
         }
     }
 
@@ -300,6 +344,8 @@ impl Selector {
             Selector::Epoll(s) => s.deregister(fd),
             Selector::Poll(s) => s.deregister(fd),
             Selector::Select(s) => s.deregister(fd),
+            #[cfg(feature = "io-uring")]
+            Selector::IoUring(s) => s.deregister(fd),
         }
     }
 
@@ -313,19 +359,44 @@ impl Selector {
             Selector::Epoll(s) => s.select(events, timeout),
             Selector::Poll(s) => s.select(events, timeout),
             Selector::Select(s) => s.select(events, timeout),
+            #[cfg(feature = "io-uring")]
+            Selector::IoUring(s) => s.select(events, timeout),
         }
     }
 
     /// Whether a thread is blocked in `select` on a snapshot of the interest
-    /// set that a change just made stale (poll and select only; epoll sees
-    /// changes at once). Read it *after* the change: the snapshot and this
-    /// flag are updated under the same lock, so `false` means the change will
-    /// be seen by the next wait.
+    /// set that a change just made stale (poll and select), or on SQEs it
+    /// must submit (io_uring); epoll sees changes at once. Read it *after*
+    /// the change: the state and this flag are updated under the same lock,
+    /// so `false` means the change will be seen by the next wait.
     pub(crate) fn has_waiters(&self) -> bool {
         match self {
             Selector::Epoll(_) => false,
             Selector::Poll(s) => s.has_waiters(),
             Selector::Select(s) => s.has_waiters(),
+            #[cfg(feature = "io-uring")]
+            Selector::IoUring(s) => s.has_waiters(),
         }
     }
+}
+
+/// The error for a `backend` that cannot run here: `Unsupported`, naming the
+/// `cause` and the backends that do work on this machine (each one tried).
+pub(crate) fn unavailable(backend: Backend, cause: impl std::fmt::Display) -> io::Error {
+    let working: Vec<&str> = Backend::ALL
+        .into_iter()
+        .filter(|&b| b != backend && Selector::new(b).is_ok())
+        .map(Backend::name)
+        .collect();
+    let working = if working.is_empty() {
+        "none".to_string()
+    } else {
+        working.join(", ")
+    };
+    io::Error::new(
+        io::ErrorKind::Unsupported,
+        format!(
+            "the {backend} backend cannot run here: {cause}; backends that work here: {working}"
+        ),
+    )
 }

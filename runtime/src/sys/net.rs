@@ -11,13 +11,16 @@
 
 use super::syscall;
 
+pub mod pipe;
+mod recv;
 mod sockopt;
+pub use recv::*;
 pub use sockopt::*;
 
 use std::io;
 use std::mem::{self, size_of};
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
-use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
 
 /// The address family of a socket.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -84,11 +87,55 @@ pub fn connect(fd: BorrowedFd<'_>, addr: &SocketAddr) -> io::Result<()> {
     }
 }
 
+/// Creates an `AF_UNIX` socket of type `ty`, non-blocking and close-on-exec.
+pub fn unix_socket(ty: Type) -> io::Result<OwnedFd> {
+    let ty = match ty {
+        Type::Stream => libc::SOCK_STREAM,
+        Type::Datagram => libc::SOCK_DGRAM,
+    };
+    let fd = syscall!(socket(
+        libc::AF_UNIX,
+        ty | libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC,
+        0
+    ))?;
+    // SAFETY: `socket` just returned this fd and nothing else owns it.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+}
+
 /// Starts a non-blocking connect of a new `AF_UNIX` stream socket to
 /// `path` (a leading NUL byte names an abstract address). Returns the socket
 /// once connected or in progress: wait until writable, then read
 /// [`take_error`]. A full listen backlog is `WouldBlock`, as in tokio.
 pub fn unix_connect(path: &[u8]) -> io::Result<OwnedFd> {
+    let fd = unix_socket(Type::Stream)?;
+    unix_connect_fd(fd.as_fd(), path)?;
+    Ok(fd)
+}
+
+/// Starts a non-blocking connect of the `AF_UNIX` socket `fd` to `path`, as
+/// [`unix_connect`].
+pub fn unix_connect_fd(fd: BorrowedFd<'_>, path: &[u8]) -> io::Result<()> {
+    let (addr, len) = sockaddr_un(path)?;
+    let ptr = (&addr as *const libc::sockaddr_un).cast::<libc::sockaddr>();
+    // SAFETY: `ptr` points to a live sockaddr_un of at least `len` bytes.
+    match syscall!(connect(fd.as_raw_fd(), ptr, len)) {
+        Ok(_) => Ok(()),
+        Err(e) if e.raw_os_error() == Some(libc::EINPROGRESS) => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+/// Binds the `AF_UNIX` socket `fd` to `path` (a leading NUL byte names an
+/// abstract address).
+pub fn unix_bind(fd: BorrowedFd<'_>, path: &[u8]) -> io::Result<()> {
+    let (addr, len) = sockaddr_un(path)?;
+    let ptr = (&addr as *const libc::sockaddr_un).cast::<libc::sockaddr>();
+    // SAFETY: `ptr` points to a live sockaddr_un of at least `len` bytes.
+    syscall!(bind(fd.as_raw_fd(), ptr, len)).map(drop)
+}
+
+/// Encodes `path` as a `sockaddr_un` and its length.
+fn sockaddr_un(path: &[u8]) -> io::Result<(libc::sockaddr_un, libc::socklen_t)> {
     // SAFETY: an all-zero sockaddr_un is valid; family and path are set below.
     let mut addr: libc::sockaddr_un = unsafe { mem::zeroed() };
     addr.sun_family = libc::AF_UNIX as libc::sa_family_t;
@@ -106,20 +153,7 @@ pub fn unix_connect(path: &[u8]) -> io::Result<OwnedFd> {
     }
     let offset = mem::offset_of!(libc::sockaddr_un, sun_path);
     let len = offset + path.len() + usize::from(!is_abstract);
-    let fd = syscall!(socket(
-        libc::AF_UNIX,
-        libc::SOCK_STREAM | libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC,
-        0
-    ))?;
-    // SAFETY: `socket` just returned this fd and nothing else owns it.
-    let fd = unsafe { OwnedFd::from_raw_fd(fd) };
-    let ptr = (&addr as *const libc::sockaddr_un).cast::<libc::sockaddr>();
-    // SAFETY: `ptr` points to a live sockaddr_un of at least `len` bytes.
-    match syscall!(connect(fd.as_raw_fd(), ptr, len as libc::socklen_t)) {
-        Ok(_) => Ok(fd),
-        Err(e) if e.raw_os_error() == Some(libc::EINPROGRESS) => Ok(fd),
-        Err(e) => Err(e),
-    }
+    Ok((addr, len as libc::socklen_t))
 }
 
 /// Binds `fd` to `addr`.

@@ -24,7 +24,10 @@ use std::time::{Duration, Instant};
 /// is already ready). That is cheap for [`Backend::Poll`] and
 /// [`Backend::Select`] (one `ppoll`/`pselect`, nothing else), but costs epoll
 /// `epoll_create1`, one `epoll_ctl` per fd, the wait and a `close`: 3 syscalls
-/// or more. For a loop, keep a [`Poller`].
+/// or more, and [`Backend::IoUring`] `io_uring_setup`, `mmap`s of its rings,
+/// the wait and the closes (plus, once per process, a check that multishot
+/// poll works: an eventfd and two `io_uring_enter`). For a loop, keep a
+/// [`Poller`].
 ///
 /// ```
 /// use mini_rt_runtime::sys::{poll_events, Backend, Interest};
@@ -70,7 +73,8 @@ pub fn poll_events(
 /// Every method takes `&self`, and `Poller` is `Send + Sync`: one thread may
 /// block in [`Poller::wait`] while others `add`, `modify`, `delete` or
 /// [`Poller::notify`]. On poll and select, whose wait works on a snapshot of
-/// the registered set, a change made during a wait interrupts it so that the
+/// the registered set, and on io_uring, whose waiting thread submits the
+/// poll requests, a change made during a wait interrupts it so that the
 /// change takes effect at once (the wait then resumes for the time left).
 ///
 /// # Triggering: what each backend reports
@@ -80,10 +84,11 @@ pub fn poll_events(
 ///   **level-triggered**. A ready fd is reported by every `wait` while it
 ///   stays ready: drop interests you are not about to act on (e.g. writable
 ///   on an idle socket), or every `wait` returns at once.
-/// * [`Backend::EpollEdge`]: **edge-triggered**. An fd is reported when its
-///   readiness changes (data arrived, buffer space freed), once. Read or write
-///   until `WouldBlock` before waiting again, or the data left behind is never
-///   reported. [`Poller::modify`] reports the fd again if it is ready now.
+/// * [`Backend::EpollEdge`], [`Backend::IoUring`]: **edge-triggered**. An fd
+///   is reported when its readiness changes (data arrived, buffer space
+///   freed), once. Read or write until `WouldBlock` before waiting again, or
+///   the data left behind is never reported. [`Poller::modify`] reports the
+///   fd again if it is ready now.
 /// * [`Backend::EpollOneshot`]: **oneshot**. An fd is reported once, then
 ///   disarmed until [`Poller::modify`] re-arms it.
 ///
@@ -93,7 +98,11 @@ pub fn poll_events(
 ///
 /// Cost: each call is one system call on epoll (`epoll_ctl` or
 /// `epoll_pwait2`); on poll and select, `add`/`modify`/`delete` make none and
-/// `wait` costs O(registered fds) or O(highest fd): see [`Backend`].
+/// `wait` costs O(registered fds) or O(highest fd): see [`Backend`]. On
+/// io_uring, `add` and `modify` make none (the next `wait`'s
+/// `io_uring_enter` submits them; a thread blocked in `wait` is woken to do
+/// so, as on poll and select), `delete` makes one (the poll request must be
+/// cancelled before the fd is closed), and `wait` is one `io_uring_enter`.
 pub struct Poller {
     selector: Selector,
     backend: Backend,
@@ -175,8 +184,8 @@ impl Poller {
     /// and returns how many it holds. Returns `Ok(0)` on timeout, on
     /// `notify`, or when a signal interrupted the wait.
     ///
-    /// epoll reports at most [`Events::capacity`] fds per call (the rest on
-    /// the next); poll and select report every ready fd.
+    /// epoll and io_uring report at most [`Events::capacity`] events per
+    /// call (the rest on the next); poll and select report every ready fd.
     pub fn wait(&self, events: &mut Events, timeout: Option<Duration>) -> io::Result<usize> {
         events.clear();
         let deadline = timeout.and_then(|t| Instant::now().checked_add(t));
@@ -309,5 +318,15 @@ mod tests {
         fn check<T: Send + Sync>() {}
         check::<Poller>();
         check::<Events>();
+    }
+
+    #[cfg(not(feature = "io-uring"))]
+    #[test]
+    fn without_its_feature_io_uring_is_unsupported() {
+        let err = Poller::new(Backend::IoUring).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::Unsupported);
+        let msg = err.to_string();
+        assert!(msg.contains("`io-uring` feature"), "{msg}");
+        assert!(msg.contains("backends that work here: epoll"), "{msg}");
     }
 }

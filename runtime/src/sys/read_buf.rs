@@ -1,5 +1,5 @@
-//! Reads straight into the unfilled part of a tokio [`ReadBuf`], without
-//! zeroing it first.
+//! Reads straight into the unfilled part of a tokio [`ReadBuf`] (or a
+//! `bytes::BufMut`'s spare capacity), without zeroing it first.
 //!
 //! `ReadBuf` tracks how much of its memory is initialised, so a read may
 //! hand the kernel uninitialised bytes: the kernel writes `n` of them, and
@@ -8,6 +8,7 @@
 //! functions are the one place where stream reads touch `unsafe`.
 
 use super::syscall;
+use bytes::BufMut;
 use std::io;
 use std::os::fd::{AsRawFd, BorrowedFd};
 use tokio::io::ReadBuf;
@@ -35,10 +36,30 @@ pub fn peek(fd: BorrowedFd<'_>, buf: &mut ReadBuf<'_>) -> io::Result<usize> {
     })
 }
 
+/// Runs `op` on a [`ReadBuf`] over `buf`'s next chunk of spare capacity
+/// (`BufMut::chunk_mut`, which grows a `Vec` that is full), then advances
+/// `buf` past the bytes `op` filled in: the `*_buf` reads of tokio's sockets.
+/// The spare capacity is not zeroed first.
+pub fn with_buf_mut<B: BufMut + ?Sized, R>(
+    buf: &mut B,
+    op: impl FnOnce(&mut ReadBuf<'_>) -> io::Result<R>,
+) -> io::Result<R> {
+    // SAFETY: the memory is only ever written through the `ReadBuf`, which
+    // writes initialised bytes, and read back only where it was filled.
+    let chunk = unsafe { buf.chunk_mut().as_uninit_slice_mut() };
+    let mut read_buf = ReadBuf::uninit(chunk);
+    let res = op(&mut read_buf)?;
+    let n = read_buf.filled().len();
+    // SAFETY: the `ReadBuf` filled (so initialised) the first `n` bytes of
+    // the chunk, which starts at `buf`'s current end.
+    unsafe { buf.advance_mut(n) };
+    Ok(res)
+}
+
 /// Runs `op(ptr, len)` on `buf`'s unfilled part and marks the `n` bytes it
 /// reports as written initialised and filled.
 #[inline]
-fn fill(
+pub(crate) fn fill(
     buf: &mut ReadBuf<'_>,
     op: impl FnOnce(*mut libc::c_void, usize) -> io::Result<isize>,
 ) -> io::Result<usize> {

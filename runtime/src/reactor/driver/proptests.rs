@@ -57,6 +57,7 @@ fn backend() -> impl Strategy<Value = Backend> {
         Just(Backend::EpollOneshot),
         Just(Backend::Poll),
         Just(Backend::Select),
+        Just(Backend::IoUring),
     ]
 }
 

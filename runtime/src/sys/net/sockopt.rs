@@ -1,6 +1,6 @@
 //! Socket options (`getsockopt`/`setsockopt`) for `mini_rt_net`: the
-//! `SO_*`, `TCP_NODELAY` and `SO_LINGER` knobs std does not expose, and
-//! `SO_ERROR` for a non-blocking `connect`'s outcome.
+//! `SO_*`, `TCP_*`, `IP_TOS`/`IPV6_TCLASS` and `SO_LINGER` knobs std does not
+//! expose, and `SO_ERROR` for a non-blocking `connect`'s outcome.
 
 use crate::sys::syscall;
 use std::io;
@@ -94,6 +94,77 @@ pub fn linger(fd: BorrowedFd<'_>) -> io::Result<Option<Duration>> {
     Ok((value.l_onoff != 0).then(|| Duration::from_secs(value.l_linger.max(0) as u64)))
 }
 
+/// Sets `TCP_QUICKACK` (Linux): send ACKs at once instead of delaying them.
+/// The kernel may turn it off again after later operations on the socket.
+pub fn set_quickack(fd: BorrowedFd<'_>, on: bool) -> io::Result<()> {
+    setsockopt_int(fd, libc::IPPROTO_TCP, libc::TCP_QUICKACK, on as libc::c_int)
+}
+
+/// Reads `TCP_QUICKACK`.
+pub fn quickack(fd: BorrowedFd<'_>) -> io::Result<bool> {
+    getsockopt_int(fd, libc::IPPROTO_TCP, libc::TCP_QUICKACK).map(|v| v != 0)
+}
+
+/// Sets `IP_TOS`, the type-of-service byte of outgoing IPv4 packets.
+pub fn set_tos_v4(fd: BorrowedFd<'_>, tos: u32) -> io::Result<()> {
+    setsockopt_int(fd, libc::IPPROTO_IP, libc::IP_TOS, clamp(tos))
+}
+
+/// Reads `IP_TOS`.
+pub fn tos_v4(fd: BorrowedFd<'_>) -> io::Result<u32> {
+    getsockopt_int(fd, libc::IPPROTO_IP, libc::IP_TOS).map(|v| v as u32)
+}
+
+/// Sets `IPV6_TCLASS`, the traffic class of outgoing IPv6 packets.
+pub fn set_tclass_v6(fd: BorrowedFd<'_>, tclass: u32) -> io::Result<()> {
+    setsockopt_int(fd, libc::IPPROTO_IPV6, libc::IPV6_TCLASS, clamp(tclass))
+}
+
+/// Reads `IPV6_TCLASS`.
+pub fn tclass_v6(fd: BorrowedFd<'_>) -> io::Result<u32> {
+    getsockopt_int(fd, libc::IPPROTO_IPV6, libc::IPV6_TCLASS).map(|v| v as u32)
+}
+
+/// Sets `SO_BINDTODEVICE`: only packets from the interface named
+/// `interface` reach the socket. `None` or an empty name removes the binding.
+pub fn bind_device(fd: BorrowedFd<'_>, interface: Option<&[u8]>) -> io::Result<()> {
+    let name = interface.unwrap_or_default();
+    let ptr = if name.is_empty() {
+        std::ptr::null()
+    } else {
+        name.as_ptr().cast::<libc::c_void>()
+    };
+    // SAFETY: `ptr` is null with length 0, or points to `name.len()` readable
+    // bytes for the call.
+    syscall!(setsockopt(
+        fd.as_raw_fd(),
+        libc::SOL_SOCKET,
+        libc::SO_BINDTODEVICE,
+        ptr,
+        name.len() as libc::socklen_t
+    ))
+    .map(drop)
+}
+
+/// Reads `SO_BINDTODEVICE`: the name of the interface the socket is bound
+/// to (without its NUL terminator), or `None`.
+pub fn device(fd: BorrowedFd<'_>) -> io::Result<Option<Vec<u8>>> {
+    let mut buf = [0u8; libc::IFNAMSIZ];
+    let mut len = buf.len() as libc::socklen_t;
+    // SAFETY: `buf` and `len` describe a writable buffer of `len` bytes.
+    syscall!(getsockopt(
+        fd.as_raw_fd(),
+        libc::SOL_SOCKET,
+        libc::SO_BINDTODEVICE,
+        buf.as_mut_ptr().cast::<libc::c_void>(),
+        &mut len
+    ))?;
+    let name = &buf[..(len as usize).min(buf.len())];
+    // The kernel counts the terminating NUL; stop at the first one.
+    let name = name.split(|&b| b == 0).next().unwrap_or_default();
+    Ok((!name.is_empty()).then(|| name.to_vec()))
+}
+
 fn clamp(size: u32) -> libc::c_int {
     size.min(libc::c_int::MAX as u32) as libc::c_int
 }
@@ -157,5 +228,19 @@ mod tests {
         set_linger(fd, None).unwrap();
         assert_eq!(linger(fd).unwrap(), None);
         assert!(take_error(fd).unwrap().is_none());
+        set_quickack(fd, true).unwrap();
+        assert!(quickack(fd).unwrap());
+        set_tos_v4(fd, 0x10).unwrap();
+        assert_eq!(tos_v4(fd).unwrap(), 0x10);
+        assert_eq!(device(fd).unwrap(), None);
+    }
+
+    #[test]
+    fn tclass_round_trips() {
+        let Ok(fd) = socket(Domain::Ipv6, Type::Datagram) else {
+            return; // no IPv6 on this machine
+        };
+        set_tclass_v6(fd.as_fd(), 0x20).unwrap();
+        assert_eq!(tclass_v6(fd.as_fd()).unwrap(), 0x20);
     }
 }
