@@ -222,6 +222,27 @@ fn deregistering_cancels_the_request_before_the_fd_closes() {
 }
 
 #[test]
+fn a_registration_removed_before_any_wait_releases_the_file() {
+    // The add is still queued when the remove comes: submitted together,
+    // the request for an fd ready at once stayed armed and held the file,
+    // so a child's stdin pipe closed by `Child::wait` never reached EOF.
+    let ring = IoUring::new(false).unwrap();
+    let (a, b) = pair();
+    ring.register(a.as_raw_fd(), 7, Interest::WRITABLE).unwrap();
+    ring.deregister(a.as_raw_fd()).unwrap();
+    drop(a);
+    let mut pfd = libc::pollfd {
+        fd: b.as_raw_fd(),
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    // SAFETY: one live pollfd for the call.
+    let n = syscall!(poll(&mut pfd, 1, LIMIT.as_millis() as libc::c_int)).unwrap();
+    assert_eq!(n, 1, "the peer never saw the close");
+    assert_eq!((&b).read(&mut [0u8; 8]).unwrap(), 0);
+}
+
+#[test]
 fn a_stale_completion_never_reaches_the_fd_number_reused() {
     let ring = IoUring::new(true).unwrap();
     let (a, mut b) = pair();
