@@ -18,8 +18,10 @@
 # io-uring: valgrind (3.19 and later) follows io_uring's system calls, and
 # this backend hands the kernel no buffers (poll requests only; the rings
 # are shared mappings valgrind counts as defined), so it runs under valgrind
-# like the others. Where the kernel refuses io_uring, examples/backend_probe
-# says why and the soak skips that backend.
+# like the others, but only on the current-thread runtime: valgrind runs
+# io_uring_enter holding its thread lock, so with workers the first one to
+# wait in it would freeze the others. Where the kernel refuses io_uring,
+# examples/backend_probe says why and the soak skips that backend.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -123,6 +125,13 @@ for backend in $BACKENDS; do
     exit 1
   fi
   for workers in $WORKERS; do
+    # valgrind (3.19) runs io_uring_enter without releasing its thread
+    # lock, so a worker blocked in it freezes every other thread (the
+    # server never even starts listening): io-uring soaks current-thread.
+    if [ "$backend" = io-uring ] && [ "$workers" != 0 ]; then
+      echo "soak[$backend, $workers workers]: skipped: valgrind holds its thread lock through io_uring_enter"
+      continue
+    fi
     soak_one "$backend" "$workers"
   done
   passed="$passed $backend"
