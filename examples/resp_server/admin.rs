@@ -38,7 +38,7 @@ pub fn flushall(ctx: &mut Ctx, args: &Args) {
 /// SELECT index: there is one database, 0.
 pub fn select(ctx: &mut Ctx, args: &Args) {
     match parse_int(args.get(1)) {
-        None => ctx.err("invalid DB index"),
+        None => ctx.not_int(),
         Some(0) => reply::ok(ctx.out),
         Some(_) => ctx.err("DB index is out of range"),
     }
@@ -135,9 +135,11 @@ pub fn info(ctx: &mut Ctx, args: &Args) {
     }
     if wants("stats") {
         sections.push(format!(
-            "# Stats\r\ntotal_connections_received:{}\r\ntotal_commands_processed:{}\r\n",
+            "# Stats\r\ntotal_connections_received:{}\r\ntotal_commands_processed:{}\r\n\
+             total_net_input_bytes:{}\r\n",
             sh.stats.connections.get(),
             sh.stats.commands.get(),
+            sh.stats.input_bytes.get(),
         ));
     }
     if wants("keyspace") {

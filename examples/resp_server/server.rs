@@ -47,6 +47,8 @@ pub struct Stats {
     pub connections: Cell<u64>,
     /// Requests executed since the start.
     pub commands: Cell<u64>,
+    /// Bytes read from clients since the start.
+    pub input_bytes: Cell<u64>,
 }
 
 /// What every connection task shares.
@@ -170,6 +172,8 @@ async fn connection(mut stream: TcpStream, shared: &Shared) -> io::Result<()> {
             return Ok(());
         }
         c.end += n;
+        let input = &shared.stats.input_bytes;
+        input.set(input.get() + n as u64);
         loop {
             let next = c.execute(shared);
             if !c.out.is_empty() {

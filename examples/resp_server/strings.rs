@@ -290,7 +290,12 @@ fn time_left(ctx: &mut Ctx, args: &Args, unit: u128) {
         None => -2,
         Some(None) => -1,
         Some(Some(at)) => {
-            let ms = at.saturating_duration_since(now).as_millis();
+            // Milliseconds rounded up (a key with 0.3 ms left has 1), then
+            // seconds rounded to nearest, as redis.
+            let ms = at
+                .saturating_duration_since(now)
+                .as_nanos()
+                .div_ceil(1_000_000);
             ((ms + unit / 2) / unit) as i64
         }
     };
