@@ -16,12 +16,15 @@
 #
 # callgrind.sh --echo : the same for the echo servers instead: server
 # instructions per round trip of the raw-epoll floor, tokio and mini_rt
-# (examples/echo_tokio.rs, examples/echo.rs; EXACT=SIZE adds --exact SIZE)
-# under ../shared/yardstick's echo-load (CONNS=50 SIZE=64 for ECHO_SECS=4 s;
+# (benches/tools/echo_raw.rs, examples/echo_tokio.rs, examples/echo.rs;
+# EXACT=SIZE adds --exact SIZE) under the load client
+# benches/tools/echo_load.rs (CONNS=50 SIZE=64 for ECHO_SECS=4 s;
 # the instructions of a run that only sets up the connections, echoes one
 # message on each and closes them are subtracted; ECHO_SERVERS="raw tokio
 # mini" picks servers). Writes target/callgrind/echo.SERVER.{out,top}; the
 # top functions are per round trip minus the set-up run's too.
+# YARDSTICK=DIR (e.g. ../shared/yardstick) uses the echo-load and echo-raw
+# that DIR/build.sh builds instead, as a cross-check.
 #
 # callgrind.sh --echo-matrix : tokio and mini_rt server instructions per
 # round trip at every cell of benches/echo.sh (CONNS, SIZES, FRAMINGS as
@@ -55,21 +58,21 @@ top_per_op() {
 }
 
 # echo_ir SERVER CONNS SIZE [EXACT]: server instructions per round trip
-# ("IR RTS") of one echo server under callgrind, loaded by echo-load for
+# ("IR RTS") of one echo server under callgrind, loaded by echo_load for
 # ECHO_SECS, minus a set-up run (start, CONNS connections that each send one
-# message, which the server echoes, and close: echo-load --secs 0), so
+# message, which the server echoes, and close: echo_load --secs 0), so
 # accepting, spawning and buffer allocation are not spread over however many
 # round trips the run fits; writes $OUT/echo[-exact].SERVER.{out,top,log}
 echo_ir() {
   local s=$1 conns=$2 size=$3 exact="" cmd f base out rts ir
   [ -n "${4:-}" ] && exact="--exact $4"
   case $s in
-    raw) cmd="$YARD/echo-raw"; exact="" ;;
+    raw) cmd="$RAW"; exact="" ;;
     tokio) cmd="target/release/examples/echo_tokio" ;;
     mini) cmd="target/release/examples/echo" ;;
   esac
   f=$OUT/echo${4:+-exact}.$s
-  # run_server OUT LOAD_SECS: the server under callgrind, under echo-load.
+  # run_server OUT LOAD_SECS: the server under callgrind, under echo_load.
   # Every run listens on PORT+1 (it runs in a subshell, so nothing counts
   # up): each server is stopped and waited for before the next one binds.
   run_server() {
@@ -79,7 +82,7 @@ echo_ir() {
       $cmd 127.0.0.1:$PORT $exact >"$f.log" 2>&1 &
     local vp=$!
     until ss -Hltn "sport = :$PORT" | grep -q .; do sleep 0.1; done
-    taskset -c 1 "$YARD/echo-load" --addr 127.0.0.1:$PORT --conns "$conns" \
+    taskset -c 1 "$LOAD" --addr 127.0.0.1:$PORT --conns "$conns" \
       --size "$size" --secs "$2" --warmup 0
     # before stopping it, let the (slowed) server accept, serve and close
     # every connection: nothing queued on the listener, none still open
@@ -99,8 +102,12 @@ echo_ir() {
 }
 
 case "${1:-}" in --echo | --echo-matrix)
-  YARD=$(../shared/yardstick/build.sh)
-  cargo build --quiet --release --example echo --example echo_tokio
+  cargo build --quiet --release --example echo --example echo_tokio --example echo_load \
+    --example echo_raw
+  LOAD=target/release/examples/echo_load; RAW=target/release/examples/echo_raw
+  if [ -n "${YARDSTICK:-}" ]; then
+    B=$("$YARDSTICK/build.sh"); LOAD=$B/echo-load; RAW=$B/echo-raw
+  fi
   ECHO_SECS=${ECHO_SECS:-4}; PORT=${PORT:-7590}
 esac
 
