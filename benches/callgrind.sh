@@ -29,6 +29,14 @@
 # callgrind.sh --echo-matrix : tokio and mini_rt server instructions per
 # round trip at every cell of benches/echo.sh (CONNS, SIZES, FRAMINGS as
 # there; about 5 min): the steady counterpart of its wall-clock rps.
+#
+# callgrind.sh --redis : server instructions per request of redis-server
+# and examples/resp_server under the same redis-benchmark load (-c 50,
+# REDIS_REQUESTS=20000 per test, at -P 1 and -P 16, REDIS_TESTS="ping_mbulk
+# set get incr lpush lpop mset"), minus a run of one request per
+# connection (start-up, accepts, close); about 4 min. Writes
+# target/callgrind/redis.SERVER.TEST.PN.{out,top}. Needs redis-server and
+# redis-benchmark (benches/redis.sh installs them).
 set -euo pipefail
 cd "$(git rev-parse --show-toplevel)"
 for tool in valgrind callgrind_annotate strace jq; do
@@ -132,6 +140,53 @@ if [ "${1:-}" = --echo-matrix ]; then
     printf "%-7s %6s %6s %12s %12s %6sx\n" "$framing" "$conns" "$size" "$t" "$m" \
       "$(awk -v m="$m" -v t="$t" 'BEGIN{printf "%.2f", m/t}')"
   done; done; done
+  exit 0
+fi
+
+# redis_ir SERVER TEST PIPELINE: "IR_PER_REQUEST" of redis-server or the
+# example under callgrind, minus a run of one request per connection.
+redis_ir() {
+  local s=$1 t=$2 p=$3 n=${REDIS_REQUESTS:-20000} f base ir
+  f=$OUT/redis.$s.$t.P$p
+  run_redis() { # OUT REQUESTS PORT
+    local cmd vp
+    case $s in
+      redis) cmd=(redis-server --port "$3" --bind 127.0.0.1 --save "" --appendonly no) ;;
+      mini) cmd=(target/release/examples/resp_server "127.0.0.1:$3") ;;
+    esac
+    taskset -c 0 valgrind --tool=callgrind --callgrind-out-file="$1" "${cmd[@]}" >"$f.log" 2>&1 &
+    vp=$!
+    until ss -Hltn "sport = :$3" | grep -q .; do sleep 0.1; done
+    taskset -c 1 redis-benchmark -h 127.0.0.1 -p "$3" -c 50 -n "$2" -P "$p" -t "$t" -q >/dev/null 2>&1
+    for _ in $(seq 600); do
+      [ -z "$(ss -Htn state established state close-wait "sport = :$3")" ] && break
+      sleep 0.1
+    done
+    kill $vp; wait $vp || true
+  }
+  run_redis "$f.setup.out" 50 $((PORT + 1))
+  run_redis "$f.out" "$n" $((PORT + 2))
+  base=$(awk '/^totals:/{print $2}' "$f.setup.out")
+  ir=$(awk -v b="$base" '/^totals:/{print $2 - b}' "$f.out")
+  top_per_op "$f.out" $((n - 50)) "$f.setup.out" >"$f.top"
+  awk -v i="$ir" -v r=$((n - 50)) 'BEGIN{printf "%.1f\n", i/r}'
+}
+
+if [ "${1:-}" = --redis ]; then
+  for tool in redis-server redis-benchmark; do
+    command -v $tool >/dev/null || { echo "--redis needs $tool (benches/redis.sh installs it)" >&2; exit 1; }
+  done
+  cargo build --quiet --release --example resp_server
+  PORT=${PORT:-7590}
+  printf "%-10s %3s %14s %14s %7s\n" test P "redis Ir/req" "mini Ir/req" ratio
+  for p in 1 16; do for t in ${REDIS_TESTS:-ping_mbulk set get incr lpush lpop mset}; do
+    r=$(redis_ir redis "$t" "$p"); PORT=$((PORT + 2))
+    m=$(redis_ir mini "$t" "$p"); PORT=$((PORT + 2))
+    printf "%-10s %3s %14s %14s %6sx\n" "$t" "$p" "$r" "$m" "$(awk -v m="$m" -v r="$r" 'BEGIN{printf "%.2f", m/r}')"
+    if [ "$TOP" -gt 0 ]; then
+      for s in redis mini; do head -n "$TOP" "$OUT/redis.$s.$t.P$p.top" | sed "s/^/  $s /"; done
+    fi
+  done; done
   exit 0
 fi
 
