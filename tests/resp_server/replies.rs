@@ -1,5 +1,5 @@
-//! Every command against the replies redis 7 gives, in one scripted
-//! session, plus the set-up queries redis-benchmark makes and expiry.
+//! Every command against the replies redis 7 gives: one scripted
+//! conversation on one connection, starting from an empty server.
 
 use super::client::Client;
 use super::{start, test_config};
