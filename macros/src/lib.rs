@@ -13,7 +13,6 @@
 //! Any other argument, a function without `async`, or a function with
 //! parameters is a compile error pointing at the offending token.
 #![forbid(unsafe_code)]
-#![warn(missing_docs)]
 
 use proc_macro::TokenStream;
 
