@@ -6,6 +6,18 @@ use std::ops::{BitAnd, BitOr, BitOrAssign, Sub};
 /// The readiness a caller wants to wait for on an fd: readable, writable, or both.
 ///
 /// Combine with `|`: `Interest::READABLE | Interest::WRITABLE`.
+///
+/// ```
+/// # use mini_rt_runtime as mini_rt;
+/// use mini_rt::io::{Interest, Ready};
+///
+/// let both = Interest::READABLE | Interest::WRITABLE;
+/// assert!(both.is_readable() && both.is_writable());
+/// assert_eq!(both.remove(Interest::WRITABLE), Some(Interest::READABLE));
+/// assert_eq!(Interest::READABLE.remove(Interest::READABLE), None);
+/// // A peer's hang-up satisfies a read interest: the read returns EOF.
+/// assert!(Interest::READABLE.mask().contains(Ready::READ_CLOSED));
+/// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Interest(u8);
 
@@ -124,6 +136,24 @@ impl fmt::Debug for Interest {
 }
 
 /// The readiness the OS reported for an fd.
+///
+/// ```
+/// # use mini_rt_runtime as mini_rt;
+/// use mini_rt::io::{Interest, Ready};
+/// use mini_rt::reactor::PollEvented;
+/// use std::os::unix::net::UnixStream;
+///
+/// # mini_rt::runtime::Runtime::new().unwrap().block_on(async {
+/// let (a, b) = UnixStream::pair()?;
+/// a.set_nonblocking(true)?;
+/// let a = PollEvented::new(a)?;
+/// drop(b);
+/// let ready: Ready = a.readiness(Interest::READABLE).await?.ready;
+/// assert!(ready.is_read_closed(), "the peer is gone");
+/// assert!(!ready.is_error());
+/// # Ok::<(), std::io::Error>(())
+/// # }).unwrap();
+/// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Ready(u8);
 
