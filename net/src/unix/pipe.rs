@@ -3,10 +3,11 @@
 //! [`pipe`] or of a FIFO opened with [`OpenOptions`].
 //!
 //! ```
+//! # mod mini_rt { pub use mini_rt_runtime::*; pub mod net { pub use mini_rt_net::*; } }
 //! # fn main() -> std::io::Result<()> {
-//! # mini_rt_runtime::runtime::Runtime::new()?.block_on(async {
-//! use mini_rt_net::unix::pipe;
-//! use mini_rt_runtime::io::{AsyncReadExt, AsyncWriteExt};
+//! # mini_rt::runtime::Runtime::new()?.block_on(async {
+//! use mini_rt::io::{AsyncReadExt, AsyncWriteExt};
+//! use mini_rt::net::unix::pipe;
 //!
 //! let (mut tx, mut rx) = pipe::pipe()?;
 //! tx.write_all(b"through the pipe").await?;
@@ -47,6 +48,34 @@ pub fn pipe() -> io::Result<(Sender, Receiver)> {
 /// non-blocking: opening the sending end while no process has the FIFO open
 /// for reading fails with `ENXIO`, unless [`read_write`](Self::read_write)
 /// is set.
+///
+/// ```
+/// # mod mini_rt { pub use mini_rt_runtime::*; pub mod net { pub use mini_rt_net::*; } }
+/// # mini_rt::runtime::Runtime::new().unwrap().block_on(async {
+/// use mini_rt::io::{AsyncReadExt, AsyncWriteExt};
+/// use mini_rt::net::unix::pipe;
+///
+/// let dir = std::env::temp_dir().join(format!("mini_rt-doc-fifo-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir)?;
+/// let path = dir.join("fifo");
+/// assert!(std::process::Command::new("mkfifo").arg(&path).status()?.success());
+///
+/// // The reader first: opening a sender needs one (unless `read_write`).
+/// let mut rx = pipe::OpenOptions::new().open_receiver(&path)?;
+/// let mut tx = pipe::OpenOptions::new().open_sender(&path)?;
+/// tx.write_all(b"through a FIFO").await?;
+/// drop(tx);
+/// let mut got = String::new();
+/// rx.read_to_string(&mut got).await?;
+/// assert_eq!(got, "through a FIFO");
+///
+/// // Anything but a FIFO is refused (here, a directory).
+/// let err = pipe::OpenOptions::new().open_receiver(&dir).unwrap_err();
+/// assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput);
+/// std::fs::remove_dir_all(&dir)?;
+/// # Ok::<(), std::io::Error>(())
+/// # }).unwrap();
+/// ```
 #[derive(Clone, Debug, Default)]
 pub struct OpenOptions {
     read_write: bool,
@@ -146,6 +175,23 @@ fn into_fd(io: PollEvented<File>, blocking: bool) -> io::Result<OwnedFd> {
 /// The writing end of a pipe or FIFO, as tokio's `pipe::Sender`; it
 /// implements tokio's [`AsyncWrite`]. Dropping it closes the end: once every
 /// writer is gone, the reader sees end of stream.
+///
+/// ```
+/// # mod mini_rt { pub use mini_rt_runtime::*; pub mod net { pub use mini_rt_net::*; } }
+/// # mini_rt::runtime::Runtime::new().unwrap().block_on(async {
+/// use mini_rt::net::unix::pipe;
+///
+/// let (tx, rx) = pipe::pipe()?;
+/// // Non-blocking writes, when the pipe has room.
+/// tx.writable().await?;
+/// assert_eq!(tx.try_write(b"ping")?, 4);
+/// let mut buf = [0; 4];
+/// rx.readable().await?;
+/// assert_eq!(rx.try_read(&mut buf)?, 4);
+/// assert_eq!(&buf, b"ping");
+/// # Ok::<(), std::io::Error>(())
+/// # }).unwrap();
+/// ```
 #[derive(Debug)]
 pub struct Sender {
     io: PollEvented<File>,
@@ -256,6 +302,26 @@ impl AsyncWrite for Sender {
 /// The reading end of a pipe or FIFO, as tokio's `pipe::Receiver`; it
 /// implements tokio's [`AsyncRead`]. A read of 0 bytes means every writer
 /// is gone.
+///
+/// ```
+/// # mod mini_rt { pub use mini_rt_runtime::*; pub mod net { pub use mini_rt_net::*; } }
+/// # mini_rt::runtime::Runtime::new().unwrap().block_on(async {
+/// use mini_rt::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+/// use mini_rt::net::unix::pipe;
+///
+/// let (mut tx, rx) = pipe::pipe()?;
+/// let writer = mini_rt::spawn(async move {
+///     tx.write_all(b"one\ntwo\n").await
+///     // `tx` is dropped here: the reader then sees end of stream.
+/// });
+/// let mut lines = BufReader::new(rx).lines();
+/// assert_eq!(lines.next_line().await?.as_deref(), Some("one"));
+/// assert_eq!(lines.next_line().await?.as_deref(), Some("two"));
+/// assert_eq!(lines.next_line().await?, None);
+/// writer.await??;
+/// # Ok::<(), std::io::Error>(())
+/// # }).unwrap();
+/// ```
 #[derive(Debug)]
 pub struct Receiver {
     io: PollEvented<File>,
