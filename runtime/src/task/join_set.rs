@@ -19,9 +19,10 @@ use std::task::{Context, Poll, Wake, Waker};
 /// ```
 /// # use mini_rt_runtime as mini_rt;
 /// use mini_rt::task::JoinSet;
-/// use mini_rt::time::{sleep, Duration};
+/// use mini_rt::time::{self, sleep, Duration};
 ///
 /// # mini_rt::runtime::Runtime::new().unwrap().block_on(async {
+/// time::pause(); // virtual time: exact deadlines, no wall time spent
 /// let mut set = JoinSet::new();
 /// for ms in [30, 10, 20] {
 ///     set.spawn(async move {
