@@ -9,11 +9,16 @@ use std::sync::Arc;
 
 /// Builds a [`Runtime`] (tokio's `runtime::Builder`, current-thread flavour only).
 ///
-/// ```no_run
-/// let rt = mini_rt_runtime::runtime::Builder::new_current_thread()
+/// ```
+/// # use mini_rt_runtime as mini_rt;
+/// use mini_rt::runtime::{Backend, Builder};
+///
+/// let rt = Builder::new_current_thread()
 ///     .enable_all()
-///     .backend(mini_rt_runtime::runtime::Backend::Poll)
+///     .backend(Backend::Poll)
 ///     .build()?;
+/// assert_eq!(rt.backend(), Backend::Poll);
+/// assert_eq!(rt.block_on(async { 1 + 1 }), 2);
 /// # Ok::<(), std::io::Error>(())
 /// ```
 #[derive(Debug, Clone)]

@@ -8,12 +8,46 @@ use std::future::Future;
 use std::sync::Arc;
 
 /// A handle to a runtime, usable from any thread (tokio's `runtime::Handle`).
+///
+/// ```
+/// # use mini_rt_runtime as mini_rt;
+/// use mini_rt::runtime::{Handle, Runtime};
+///
+/// let rt = Runtime::new()?;
+/// let handle = rt.handle().clone();
+/// // From another thread: the `Send` future is queued onto the runtime...
+/// let task = std::thread::spawn(move || handle.spawn(async { 6 * 7 }))
+///     .join()
+///     .unwrap();
+/// // ...and runs when the runtime does.
+/// assert_eq!(rt.block_on(task).unwrap(), 42);
+/// // Inside the runtime, `Handle::current` finds it.
+/// rt.block_on(async { assert_eq!(Handle::current().backend(), rt.backend()) });
+/// # Ok::<(), std::io::Error>(())
+/// ```
 #[derive(Clone)]
 pub struct Handle {
     pub(crate) shared: Arc<Shared>,
 }
 
 /// Counters describing what a runtime has done: the cost of its backend.
+///
+/// ```
+/// # use mini_rt_runtime as mini_rt;
+/// use mini_rt::runtime::{Handle, Runtime};
+///
+/// let rt = Runtime::new()?;
+/// let stats = rt.block_on(async {
+///     for _ in 0..3 {
+///         mini_rt::spawn(async {}).await.unwrap();
+///     }
+///     // On the runtime's thread, the counters are live.
+///     Handle::current().stats()
+/// });
+/// assert!(stats.polls >= 3, "each task was polled");
+/// assert_eq!(stats.tasks, 0, "and none is left");
+/// # Ok::<(), std::io::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct RuntimeStats {
     /// Task polls.
@@ -38,6 +72,16 @@ pub struct RuntimeStats {
 }
 
 /// Returned by [`Handle::try_current`] outside a runtime.
+///
+/// ```
+/// # use mini_rt_runtime as mini_rt;
+/// use mini_rt::runtime::{Handle, Runtime};
+///
+/// assert!(Handle::try_current().is_err()); // no runtime on this thread
+/// let rt = Runtime::new()?;
+/// rt.block_on(async { assert!(Handle::try_current().is_ok()) });
+/// # Ok::<(), std::io::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TryCurrentError(());
 
