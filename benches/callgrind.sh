@@ -16,16 +16,27 @@
 #
 # callgrind.sh --echo : the same for the echo servers instead: server
 # instructions per round trip of the raw-epoll floor, tokio and mini_rt
-# (examples/echo_tokio.rs, examples/echo.rs; EXACT=SIZE adds --exact SIZE)
-# under ../shared/yardstick's echo-load (CONNS=50 SIZE=64 for ECHO_SECS=4 s;
+# (benches/tools/echo_raw.rs, examples/echo_tokio.rs, examples/echo.rs;
+# EXACT=SIZE adds --exact SIZE) under the load client
+# benches/tools/echo_load.rs (CONNS=50 SIZE=64 for ECHO_SECS=4 s;
 # the instructions of a run that only sets up the connections, echoes one
 # message on each and closes them are subtracted; ECHO_SERVERS="raw tokio
 # mini" picks servers). Writes target/callgrind/echo.SERVER.{out,top}; the
 # top functions are per round trip minus the set-up run's too.
+# YARDSTICK=DIR (e.g. ../shared/yardstick) uses the echo-load and echo-raw
+# that DIR/build.sh builds instead, as a cross-check.
 #
 # callgrind.sh --echo-matrix : tokio and mini_rt server instructions per
 # round trip at every cell of benches/echo.sh (CONNS, SIZES, FRAMINGS as
 # there; about 5 min): the steady counterpart of its wall-clock rps.
+#
+# callgrind.sh --redis : server instructions per request of redis-server
+# and examples/resp_server under the same redis-benchmark load (-c 50,
+# REDIS_REQUESTS=20000 per test, at -P 1 and -P 16, REDIS_TESTS="ping_mbulk
+# set get incr lpush lpop mset"), minus a run of one request per
+# connection (start-up, accepts, close); about 4 min. Writes
+# target/callgrind/redis.SERVER.TEST.PN.{out,top}. Needs redis-server and
+# redis-benchmark (benches/redis.sh installs them).
 set -euo pipefail
 cd "$(git rev-parse --show-toplevel)"
 for tool in valgrind callgrind_annotate strace jq; do
@@ -55,21 +66,21 @@ top_per_op() {
 }
 
 # echo_ir SERVER CONNS SIZE [EXACT]: server instructions per round trip
-# ("IR RTS") of one echo server under callgrind, loaded by echo-load for
+# ("IR RTS") of one echo server under callgrind, loaded by echo_load for
 # ECHO_SECS, minus a set-up run (start, CONNS connections that each send one
-# message, which the server echoes, and close: echo-load --secs 0), so
+# message, which the server echoes, and close: echo_load --secs 0), so
 # accepting, spawning and buffer allocation are not spread over however many
 # round trips the run fits; writes $OUT/echo[-exact].SERVER.{out,top,log}
 echo_ir() {
   local s=$1 conns=$2 size=$3 exact="" cmd f base out rts ir
   [ -n "${4:-}" ] && exact="--exact $4"
   case $s in
-    raw) cmd="$YARD/echo-raw"; exact="" ;;
+    raw) cmd="$RAW"; exact="" ;;
     tokio) cmd="target/release/examples/echo_tokio" ;;
     mini) cmd="target/release/examples/echo" ;;
   esac
   f=$OUT/echo${4:+-exact}.$s
-  # run_server OUT LOAD_SECS: the server under callgrind, under echo-load.
+  # run_server OUT LOAD_SECS: the server under callgrind, under echo_load.
   # Every run listens on PORT+1 (it runs in a subshell, so nothing counts
   # up): each server is stopped and waited for before the next one binds.
   run_server() {
@@ -79,7 +90,7 @@ echo_ir() {
       $cmd 127.0.0.1:$PORT $exact >"$f.log" 2>&1 &
     local vp=$!
     until ss -Hltn "sport = :$PORT" | grep -q .; do sleep 0.1; done
-    taskset -c 1 "$YARD/echo-load" --addr 127.0.0.1:$PORT --conns "$conns" \
+    taskset -c 1 "$LOAD" --addr 127.0.0.1:$PORT --conns "$conns" \
       --size "$size" --secs "$2" --warmup 0
     # before stopping it, let the (slowed) server accept, serve and close
     # every connection: nothing queued on the listener, none still open
@@ -99,8 +110,12 @@ echo_ir() {
 }
 
 case "${1:-}" in --echo | --echo-matrix)
-  YARD=$(../shared/yardstick/build.sh)
-  cargo build --quiet --release --example echo --example echo_tokio
+  cargo build --quiet --release --example echo --example echo_tokio --example echo_load \
+    --example echo_raw
+  LOAD=target/release/examples/echo_load; RAW=target/release/examples/echo_raw
+  if [ -n "${YARDSTICK:-}" ]; then
+    B=$("$YARDSTICK/build.sh"); LOAD=$B/echo-load; RAW=$B/echo-raw
+  fi
   ECHO_SECS=${ECHO_SECS:-4}; PORT=${PORT:-7590}
 esac
 
@@ -125,6 +140,53 @@ if [ "${1:-}" = --echo-matrix ]; then
     printf "%-7s %6s %6s %12s %12s %6sx\n" "$framing" "$conns" "$size" "$t" "$m" \
       "$(awk -v m="$m" -v t="$t" 'BEGIN{printf "%.2f", m/t}')"
   done; done; done
+  exit 0
+fi
+
+# redis_ir SERVER TEST PIPELINE: "IR_PER_REQUEST" of redis-server or the
+# example under callgrind, minus a run of one request per connection.
+redis_ir() {
+  local s=$1 t=$2 p=$3 n=${REDIS_REQUESTS:-20000} f base ir
+  f=$OUT/redis.$s.$t.P$p
+  run_redis() { # OUT REQUESTS PORT
+    local cmd vp
+    case $s in
+      redis) cmd=(redis-server --port "$3" --bind 127.0.0.1 --save "" --appendonly no) ;;
+      mini) cmd=(target/release/examples/resp_server "127.0.0.1:$3") ;;
+    esac
+    taskset -c 0 valgrind --tool=callgrind --callgrind-out-file="$1" "${cmd[@]}" >"$f.log" 2>&1 &
+    vp=$!
+    until ss -Hltn "sport = :$3" | grep -q .; do sleep 0.1; done
+    taskset -c 1 redis-benchmark -h 127.0.0.1 -p "$3" -c 50 -n "$2" -P "$p" -t "$t" -q >/dev/null 2>&1
+    for _ in $(seq 600); do
+      [ -z "$(ss -Htn state established state close-wait "sport = :$3")" ] && break
+      sleep 0.1
+    done
+    kill $vp; wait $vp || true
+  }
+  run_redis "$f.setup.out" 50 $((PORT + 1))
+  run_redis "$f.out" "$n" $((PORT + 2))
+  base=$(awk '/^totals:/{print $2}' "$f.setup.out")
+  ir=$(awk -v b="$base" '/^totals:/{print $2 - b}' "$f.out")
+  top_per_op "$f.out" $((n - 50)) "$f.setup.out" >"$f.top"
+  awk -v i="$ir" -v r=$((n - 50)) 'BEGIN{printf "%.1f\n", i/r}'
+}
+
+if [ "${1:-}" = --redis ]; then
+  for tool in redis-server redis-benchmark; do
+    command -v $tool >/dev/null || { echo "--redis needs $tool (benches/redis.sh installs it)" >&2; exit 1; }
+  done
+  cargo build --quiet --release --example resp_server
+  PORT=${PORT:-7590}
+  printf "%-10s %3s %14s %14s %7s\n" test P "redis Ir/req" "mini Ir/req" ratio
+  for p in 1 16; do for t in ${REDIS_TESTS:-ping_mbulk set get incr lpush lpop mset}; do
+    r=$(redis_ir redis "$t" "$p"); PORT=$((PORT + 2))
+    m=$(redis_ir mini "$t" "$p"); PORT=$((PORT + 2))
+    printf "%-10s %3s %14s %14s %6sx\n" "$t" "$p" "$r" "$m" "$(awk -v m="$m" -v r="$r" 'BEGIN{printf "%.2f", m/r}')"
+    if [ "$TOP" -gt 0 ]; then
+      for s in redis mini; do head -n "$TOP" "$OUT/redis.$s.$t.P$p.top" | sed "s/^/  $s /"; done
+    fi
+  done; done
   exit 0
 fi
 

@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
 # echo.sh : three echo servers under the same closed-loop load, per cell of
-# connections x message size: the raw-epoll floor (echo-raw), tokio
-# (examples/echo_tokio.rs) and mini_rt (examples/echo.rs), the last two the
-# same code line for line.
+# connections x message size: the raw-epoll floor (benches/tools/echo_raw.rs),
+# tokio (examples/echo_tokio.rs) and mini_rt (examples/echo.rs), the last
+# two the same code line for line. The load is benches/tools/echo_load.rs.
 #
 #   benches/echo.sh                    # full matrix, both framings: about 16 min
 #   QUICK=1 benches/echo.sh            # 2 x 2 cells, 1 round: about 40 s
 #   CONNS=50 SIZES=64 FRAMINGS=read benches/echo.sh   # one cell
 #
-# Needs: the yardstick (its echo-load client and echo-raw server) in
-# ../shared/yardstick relative to the repository root (env YARDSTICK to point
-# elsewhere); taskset (util-linux); ss and pgrep (iproute2, procps); perf
+# Needs: taskset (util-linux); ss and pgrep (iproute2, procps); perf
 # (apt-get install -y linux-perf, or linux-tools-$(uname -r)) with readable
-# syscall tracepoints, else strace (apt-get install -y strace).
+# syscall tracepoints, else strace (apt-get install -y strace). The load
+# client and the floor server are built from this repository (as examples
+# echo_load and echo_raw). Cross-check: YARDSTICK=DIR (e.g.
+# YARDSTICK=../shared/yardstick) uses the echo-load and echo-raw that
+# DIR/build.sh builds instead; their output format is the same.
 #
 # Framings: `read` = each read echoed as it comes (64 KiB buffer); `exact` =
 # the servers run with `--exact SIZE` (read_exact of one message, then
@@ -52,7 +54,6 @@ cd "$(git rev-parse --show-toplevel)"
 if [ "${QUICK:-0}" = 1 ]; then
   : "${CONNS:=1 100}" "${SIZES:=64 65536}" "${SECS:=1}" "${ROUNDS:=1}" "${COUNT_SECS:=0.9}"
 fi
-YARDSTICK=${YARDSTICK:-../shared/yardstick}
 CONNS=${CONNS:-1 10 100 1000}; SIZES=${SIZES:-64 4096 65536}; FRAMINGS=${FRAMINGS:-read exact}
 SECS=${SECS:-2}; WARMUP=${WARMUP:-0.3}; ROUNDS=${ROUNDS:-5}; COUNT_SECS=${COUNT_SECS:-1.5}
 for tool in taskset ss pgrep; do
@@ -63,10 +64,15 @@ if [ -z "${SYSCOUNT:-}" ]; then
   elif command -v strace >/dev/null; then SYSCOUNT=strace
   else SYSCOUNT=none; echo "no perf tracepoints or strace: syscalls not counted" >&2; fi
 fi
-[ -x "$YARDSTICK/build.sh" ] || { echo "no yardstick at $YARDSTICK (set YARDSTICK)" >&2; exit 1; }
 ulimit -n "$(ulimit -Hn)"
-cargo build --quiet --release --example echo --example echo_tokio || exit 1
-B=$("$YARDSTICK/build.sh") || exit 1
+cargo build --quiet --release --example echo --example echo_tokio --example echo_load \
+  --example echo_raw || exit 1
+LOAD=target/release/examples/echo_load; RAW=target/release/examples/echo_raw
+if [ -n "${YARDSTICK:-}" ]; then
+  [ -x "$YARDSTICK/build.sh" ] || { echo "no build.sh in YARDSTICK=$YARDSTICK" >&2; exit 1; }
+  B=$("$YARDSTICK/build.sh") || exit 1
+  LOAD=$B/echo-load; RAW=$B/echo-raw
+fi
 OUT=target/echo; mkdir -p "$OUT"; TSV=$OUT/results.tsv
 printf "framing\tconns\tsize\tserver\trps\tp99_us\tusr_ns_per_rt\tkernel_ns_per_rt\tsyscalls_per_rt\teagain_per_rt\n" >"$TSV"
 SERVERS=(raw tokio mini)
@@ -75,7 +81,7 @@ start=$SECONDS
 server_cmd() { # NAME PORT FRAMING SIZE
   local exact=""; [ "$3" = exact ] && exact="--exact $4"
   case $1 in
-    raw) echo "$B/echo-raw 127.0.0.1:$2" ;;
+    raw) echo "$RAW 127.0.0.1:$2" ;;
     tokio) echo "target/release/examples/echo_tokio 127.0.0.1:$2 $exact" ;;
     mini) echo "target/release/examples/echo 127.0.0.1:$2 $exact" ;;
   esac
@@ -94,7 +100,7 @@ median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END{print NR ?
 # count_run NAME PORT FRAMING SIZE CONNS SECS -> "syscalls eagain round_trips"
 count_run() {
   local f=$OUT/count.$1 out sp pid load
-  load=(taskset -c 1 "$B/echo-load" --addr "127.0.0.1:$2" --conns "$5" --size "$4" --secs "$6" --warmup 0)
+  load=(taskset -c 1 "$LOAD" --addr "127.0.0.1:$2" --conns "$5" --size "$4" --secs "$6" --warmup 0)
   if [ "$SYSCOUNT" = perf ]; then
     # shellcheck disable=SC2046
     taskset -c 0 $(server_cmd "$1" "$2" "$3" "$4") >/dev/null 2>&1 &
@@ -138,10 +144,10 @@ for framing in $FRAMINGS; do
     for r in $(seq "$ROUNDS"); do
       for i in 0 1 2; do
         s=${SERVERS[$(((i + r) % 3))]}
-        out=$(taskset -c 1 "$B/echo-load" --addr "127.0.0.1:${PORT[$s]}" --conns "$conns" \
+        out=$(taskset -c 1 "$LOAD" --addr "127.0.0.1:${PORT[$s]}" --conns "$conns" \
           --size "$size" --secs "$SECS" --warmup "$WARMUP" --server-pid "${PID[$s]}")
         t=$(field total "$out")
-        [ -n "$t" ] || { echo "echo-load failed against $s: $out" >&2; continue; }
+        [ -n "$t" ] || { echo "the load client failed against $s: $out" >&2; continue; }
         RPS[$s]+=" $(field rps "$out")"; P99[$s]+=" $(field p99_us "$out")"
         USR[$s]=$(awk -v a="${USR[$s]}" -v u="$(field server_usr_us_per_rt "$out")" -v t="$t" 'BEGIN{print a + u * t}')
         KSYS[$s]=$(awk -v a="${KSYS[$s]}" -v u="$(field server_sys_us_per_rt "$out")" -v t="$t" 'BEGIN{print a + u * t}')

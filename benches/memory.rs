@@ -135,7 +135,7 @@ fn start_client(addr: std::net::SocketAddr, n: usize) -> std::process::Child {
 /// The same measurements, written once for both runtimes.
 macro_rules! measures {
     ($module:ident, $krate:ident) => {
-        pub mod $module {
+        mod $module {
             use super::*;
             use $krate::io::AsyncReadExt;
             use $krate::net::{TcpListener, TcpStream};

@@ -9,7 +9,6 @@
 //! 1.x's runtime traits for mini_rt (hyper-util's `TokioIo`,
 //! `TokioExecutor` and `TokioTimer` on tokio).
 #![forbid(unsafe_code)]
-#![warn(missing_docs)]
 
 pub use mini_rt_runtime::*;
 

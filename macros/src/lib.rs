@@ -14,7 +14,6 @@
 //! Any other argument, a function without `async`, or a function with
 //! parameters is a compile error pointing at the offending token.
 #![forbid(unsafe_code)]
-#![warn(missing_docs)]
 
 use proc_macro::TokenStream;
 
@@ -27,7 +26,7 @@ mod item;
 /// main thread, in `block_on`, and `Handle::spawn` places tasks on the
 /// workers).
 ///
-/// ```ignore
+/// ```
 /// #[mini_rt::main]
 /// async fn main() -> std::io::Result<()> {
 ///     let listener = mini_rt::net::TcpListener::bind("127.0.0.1:0").await?;
@@ -38,9 +37,12 @@ mod item;
 ///
 /// expands to (roughly)
 ///
-/// ```ignore
+/// ```
 /// fn main() -> std::io::Result<()> {
-///     let body = async move { /* the body */ };
+///     let body = async move {
+///         // the body
+///         Ok(())
+///     };
 ///     return ::mini_rt::runtime::Builder::new_current_thread()
 ///         .enable_all()
 ///         .build()
@@ -63,7 +65,7 @@ mod item;
 /// `crate = "my_rt"` names a renamed `mini_rt` (the path the expansion uses
 /// for the runtime).
 ///
-/// ```ignore
+/// ```
 /// #[mini_rt::main(backend = "select")]
 /// async fn main() {
 ///     mini_rt::time::sleep(mini_rt::time::Duration::from_millis(10)).await;
@@ -81,7 +83,9 @@ pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
 /// as `#[should_panic]` and `#[ignore]` apply to the generated test as usual;
 /// don't add `#[test]` yourself (that is a compile error, as with tokio).
 ///
-/// ```ignore
+/// Tests exist only in test builds, so this example only compiles here:
+///
+/// ```
 /// #[mini_rt::test(backend = "poll")]
 /// async fn sleeps() -> Result<(), Box<dyn std::error::Error>> {
 ///     mini_rt::time::sleep(mini_rt::time::Duration::from_millis(1)).await;

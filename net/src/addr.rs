@@ -21,6 +21,23 @@ use std::{option, vec};
 /// The trait is sealed: its method is private, and it cannot be implemented
 /// outside mini_rt. Host names are looked up on the blocking pool, so the
 /// runtime thread never blocks; IP literals need no lookup.
+///
+/// ```
+/// # mod mini_rt { pub use mini_rt_runtime::*; pub mod net { pub use mini_rt_net::*; } }
+/// # mini_rt::runtime::Runtime::new().unwrap().block_on(async {
+/// use mini_rt::net::{ToSocketAddrs, UdpSocket};
+/// use std::net::{Ipv4Addr, SocketAddr};
+///
+/// async fn bind_local<A: ToSocketAddrs>(addr: A) -> std::io::Result<SocketAddr> {
+///     UdpSocket::bind(addr).await?.local_addr()
+/// }
+///
+/// assert!(bind_local("127.0.0.1:0").await?.ip().is_loopback());
+/// assert!(bind_local((Ipv4Addr::LOCALHOST, 0)).await?.ip().is_loopback());
+/// assert!(bind_local(String::from("127.0.0.1:0")).await?.ip().is_loopback());
+/// # Ok::<(), std::io::Error>(())
+/// # }).unwrap();
+/// ```
 pub trait ToSocketAddrs: sealed::ToSocketAddrsPriv {}
 
 /// Resolves `host` (anything [`ToSocketAddrs`] takes, e.g. `"localhost:80"`)
@@ -28,9 +45,10 @@ pub trait ToSocketAddrs: sealed::ToSocketAddrsPriv {}
 /// up on the blocking pool, an IP literal needs no lookup.
 ///
 /// ```
+/// # mod mini_rt { pub use mini_rt_runtime::*; pub mod net { pub use mini_rt_net::*; } }
 /// # fn main() -> std::io::Result<()> {
-/// # mini_rt_runtime::runtime::Runtime::new()?.block_on(async {
-/// let addrs: Vec<_> = mini_rt_net::lookup_host("127.0.0.1:80").await?.collect();
+/// # mini_rt::runtime::Runtime::new()?.block_on(async {
+/// let addrs: Vec<_> = mini_rt::net::lookup_host("127.0.0.1:80").await?.collect();
 /// assert_eq!(addrs, ["127.0.0.1:80".parse().unwrap()]);
 /// # Ok(())
 /// # })

@@ -1,7 +1,6 @@
 //! mini_rt's sockets: TCP, UDP and Unix-domain, registered with the reactor
 //! of the runtime they are created on. Re-exported as `mini_rt::net`.
 #![forbid(unsafe_code)]
-#![warn(missing_docs)]
 
 mod accept;
 mod addr;

@@ -6,24 +6,53 @@
 //! separate reader and writer wakers per socket, and every operation takes
 //! `&Stream`.
 
+/// A doc example of the half types: `split/start.md`, then `$connect`, then
+/// `split/<$body>.md`.
+macro_rules! example {
+    ($connect:literal, $body:literal) => {
+        concat!(
+            include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/split/start.md")),
+            $connect,
+            include_str!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/src/split/",
+                $body,
+                ".md"
+            )),
+        )
+    };
+}
+pub(crate) use example;
+
 /// Defines, in the invoking module, the four half types of `$stream` (whose
 /// addresses are `$addr`), `ReuniteError`, and the crate-private `split` and
 /// `split_owned` that the stream's `split` / `into_split` call.
+///
+/// The types' doc examples are `split/*.md` with `$connect` in between:
+/// Rust lines that bring `$stream` into scope and bind `stream` and `peer`,
+/// the two ends of one connection (in an async block returning
+/// `io::Result<()>`).
 macro_rules! split_halves {
-    ($stream:ident, $addr:ty) => {
+    ($stream:ident, $addr:ty, $connect:literal) => {
         #[doc = concat!("The read half of a [`", stringify!($stream), "`], borrowed from [`",
             stringify!($stream), "::split`].")]
+        #[doc = ""]
+        #[doc = $crate::split::example!($connect, "borrowed")]
         #[derive(Debug)]
         pub struct ReadHalf<'a>(&'a $stream);
 
         #[doc = concat!("The write half of a [`", stringify!($stream), "`], borrowed from [`",
             stringify!($stream), "::split`]. `poll_shutdown` shuts down the write side of the \
             whole stream.")]
+        #[doc = ""]
+        #[doc = $crate::split::example!($connect, "borrowed")]
         #[derive(Debug)]
         pub struct WriteHalf<'a>(&'a $stream);
 
         #[doc = concat!("The read half of a [`", stringify!($stream), "`], owned, from [`",
             stringify!($stream), "::into_split`].")]
+        #[doc = ""]
+        #[doc = $crate::split::example!($connect, "owned")]
         #[derive(Debug)]
         pub struct OwnedReadHalf {
             inner: ::std::sync::Arc<$stream>,
@@ -33,6 +62,8 @@ macro_rules! split_halves {
             stringify!($stream), "::into_split`].\n\nDropping it shuts down the write side (the \
             peer reads EOF), as tokio's does, unless it was \
             [`forget`](OwnedWriteHalf::forget)-ed.")]
+        #[doc = ""]
+        #[doc = $crate::split::example!($connect, "owned")]
         #[derive(Debug)]
         pub struct OwnedWriteHalf {
             inner: ::std::sync::Arc<$stream>,
@@ -41,6 +72,8 @@ macro_rules! split_halves {
 
         /// The halves passed to `reunite` came from different streams; both
         /// are given back.
+        ///
+        #[doc = $crate::split::example!($connect, "reunite")]
         #[derive(Debug)]
         pub struct ReuniteError(pub OwnedReadHalf, pub OwnedWriteHalf);
 

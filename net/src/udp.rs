@@ -33,6 +33,26 @@ use std::task::{Context, Poll};
 /// [`connect`]: UdpSocket::connect
 /// [`send`]: UdpSocket::send
 /// [`recv`]: UdpSocket::recv
+///
+/// ```
+/// # mod mini_rt { pub use mini_rt_runtime::*; pub mod net { pub use mini_rt_net::*; } }
+/// # mini_rt::runtime::Runtime::new().unwrap().block_on(async {
+/// use mini_rt::net::UdpSocket;
+///
+/// let server = UdpSocket::bind("127.0.0.1:0").await?;
+/// let client = UdpSocket::bind("127.0.0.1:0").await?;
+/// client.connect(server.local_addr()?).await?;
+///
+/// client.send(b"ping").await?;
+/// let mut buf = [0; 16];
+/// let (n, from) = server.recv_from(&mut buf).await?;
+/// assert_eq!(&buf[..n], b"ping");
+/// server.send_to(b"pong", from).await?;
+/// let n = client.recv(&mut buf).await?;
+/// assert_eq!(&buf[..n], b"pong");
+/// # Ok::<(), std::io::Error>(())
+/// # }).unwrap();
+/// ```
 #[derive(Debug)]
 pub struct UdpSocket {
     io: PollEvented<std::net::UdpSocket>,

@@ -21,7 +21,6 @@
 //! * [`process`]: child processes, their exit and pipes on the reactor.
 //! * [`sys`]: the only place that calls libc: the backends, sockets, and the
 //!   callback interface `poll_events` / `Poller`.
-#![warn(missing_docs)]
 
 #[macro_use]
 mod macros;

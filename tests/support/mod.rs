@@ -193,3 +193,28 @@ pub async fn tcp_pair() -> (mini_rt::net::TcpStream, mini_rt::net::TcpStream) {
     let server = bounded(5, accept).await.unwrap();
     (client, server)
 }
+
+/// Raises this process's soft `RLIMIT_NOFILE` to `want` if it is lower and
+/// the hard limit allows (else to the hard limit); the soft limit after.
+#[allow(unsafe_code)]
+pub fn raise_fd_limit(want: u64) -> u64 {
+    let mut lim = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: `lim` is a live, writable rlimit for the call.
+    if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) } != 0 {
+        return 0;
+    }
+    if lim.rlim_cur < want {
+        let raised = libc::rlimit {
+            rlim_cur: want.min(lim.rlim_max),
+            rlim_max: lim.rlim_max,
+        };
+        // SAFETY: `raised` is a live, initialised rlimit for the call.
+        if unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &raised) } == 0 {
+            lim = raised;
+        }
+    }
+    lim.rlim_cur
+}

@@ -17,15 +17,26 @@ const BACKLOG: u32 = 1024;
 
 /// A TCP socket listening for connections, as tokio's `TcpListener`.
 ///
-/// ```no_run
-/// # async fn doc() -> std::io::Result<()> {
-/// # use mini_rt_net as net; use mini_rt_runtime as mini_rt;
-/// let listener = net::TcpListener::bind("127.0.0.1:8080").await?;
-/// loop {
-///     let (stream, peer) = listener.accept().await?;
-///     mini_rt::spawn(async move { /* serve `stream` */ drop((stream, peer)) });
-/// }
-/// # }
+/// ```
+/// # mod mini_rt { pub use mini_rt_runtime::*; pub mod net { pub use mini_rt_net::*; } }
+/// # mini_rt::runtime::Runtime::new().unwrap().block_on(async {
+/// use mini_rt::io::{AsyncReadExt, AsyncWriteExt};
+/// use mini_rt::net::{TcpListener, TcpStream};
+///
+/// let listener = TcpListener::bind("127.0.0.1:0").await?;
+/// let addr = listener.local_addr()?;
+/// mini_rt::spawn(async move {
+///     while let Ok((mut stream, _peer)) = listener.accept().await {
+///         mini_rt::spawn(async move { stream.write_all(b"hello").await });
+///     }
+/// });
+///
+/// let mut client = TcpStream::connect(addr).await?;
+/// let mut greeting = String::new();
+/// client.read_to_string(&mut greeting).await?;
+/// assert_eq!(greeting, "hello");
+/// # Ok::<(), std::io::Error>(())
+/// # }).unwrap();
 /// ```
 pub struct TcpListener {
     io: PollEvented<net::TcpListener>,

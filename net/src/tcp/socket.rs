@@ -20,6 +20,30 @@ use std::time::Duration;
 /// Difference from tokio: no `FromRawFd` (mini_rt's sockets are written
 /// without unsafe code); adopt an fd you own with
 /// `TcpSocket::from_std_stream(std::net::TcpStream::from(owned_fd))`.
+///
+/// ```
+/// # mod mini_rt { pub use mini_rt_runtime::*; pub mod net { pub use mini_rt_net::*; } }
+/// # mini_rt::runtime::Runtime::new().unwrap().block_on(async {
+/// use mini_rt::net::TcpSocket;
+///
+/// // A listener with options set before it listens...
+/// let socket = TcpSocket::new_v4()?;
+/// socket.set_reuseaddr(true)?;
+/// socket.bind("127.0.0.1:0".parse().unwrap())?;
+/// let listener = socket.listen(128)?;
+///
+/// // ...and a client connection with options set before it connects.
+/// let socket = TcpSocket::new_v4()?;
+/// socket.set_nodelay(true)?;
+/// socket.set_keepalive(true)?;
+/// let stream = socket.connect(listener.local_addr()?).await?;
+/// assert!(stream.nodelay()?);
+/// let (accepted, peer) = listener.accept().await?;
+/// assert_eq!(peer, stream.local_addr()?);
+/// # drop(accepted);
+/// # Ok::<(), std::io::Error>(())
+/// # }).unwrap();
+/// ```
 pub struct TcpSocket {
     fd: OwnedFd,
 }

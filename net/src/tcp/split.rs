@@ -8,7 +8,15 @@ use std::io;
 use std::net::SocketAddr;
 use std::task::{Context, Poll};
 
-crate::split::split_halves!(TcpStream, SocketAddr);
+crate::split::split_halves!(
+    TcpStream,
+    SocketAddr,
+    "use mini_rt::net::{TcpListener, TcpStream};
+
+let listener = TcpListener::bind(\"127.0.0.1:0\").await?;
+let mut stream = TcpStream::connect(listener.local_addr()?).await?;
+let (mut peer, _) = listener.accept().await?;"
+);
 
 /// `peek` and `poll_peek` on the read halves.
 macro_rules! peek {

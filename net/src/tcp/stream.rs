@@ -30,6 +30,34 @@ use std::time::Duration;
 /// Reading and writing cost one syscall each: readiness is cached by the
 /// reactor, and a short read clears it without a `read` that would only
 /// return `EAGAIN`.
+///
+/// ```
+/// # mod mini_rt { pub use mini_rt_runtime::*; pub mod net { pub use mini_rt_net::*; } }
+/// # mini_rt::runtime::Runtime::new().unwrap().block_on(async {
+/// use mini_rt::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+/// use mini_rt::net::{TcpListener, TcpStream};
+///
+/// let listener = TcpListener::bind("127.0.0.1:0").await?;
+/// let addr = listener.local_addr()?;
+/// // An echo server for one line.
+/// let server = mini_rt::spawn(async move {
+///     let (stream, _) = listener.accept().await?;
+///     let mut stream = BufReader::new(stream);
+///     let mut line = String::new();
+///     stream.read_line(&mut line).await?;
+///     stream.write_all(line.as_bytes()).await
+/// });
+///
+/// let mut stream = TcpStream::connect(addr).await?;
+/// stream.set_nodelay(true)?;
+/// stream.write_all(b"hello\n").await?;
+/// let mut reply = String::new();
+/// BufReader::new(&mut stream).read_line(&mut reply).await?;
+/// assert_eq!(reply, "hello\n");
+/// server.await??;
+/// # Ok::<(), std::io::Error>(())
+/// # }).unwrap();
+/// ```
 pub struct TcpStream {
     io: PollEvented<net::TcpStream>,
 }

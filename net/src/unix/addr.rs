@@ -15,7 +15,8 @@ use std::path::Path;
 /// pathname, or a name in Linux's abstract namespace.
 ///
 /// ```
-/// use mini_rt_net::unix::SocketAddr;
+/// # mod mini_rt { pub use mini_rt_runtime::*; pub mod net { pub use mini_rt_net::*; } }
+/// use mini_rt::net::unix::SocketAddr;
 /// use std::os::linux::net::SocketAddrExt;
 ///
 /// let std_addr = std::os::unix::net::SocketAddr::from_abstract_name(b"name")?;

@@ -19,6 +19,20 @@ pub type uid_t = unix_cred::uid_t;
 /// `tokio::net::unix::UCred`.
 ///
 /// [`UnixStream`]: super::UnixStream
+///
+/// ```
+/// # mod mini_rt { pub use mini_rt_runtime::*; pub mod net { pub use mini_rt_net::*; } }
+/// # mini_rt::runtime::Runtime::new().unwrap().block_on(async {
+/// use mini_rt::net::UnixStream;
+/// use std::os::unix::fs::MetadataExt;
+///
+/// let (a, _b) = UnixStream::pair()?;
+/// let cred = a.peer_cred()?;
+/// assert_eq!(cred.pid(), Some(std::process::id() as i32));
+/// assert_eq!(cred.uid(), std::fs::metadata("/proc/self")?.uid());
+/// # Ok::<(), std::io::Error>(())
+/// # }).unwrap();
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct UCred {
     pid: Option<pid_t>,

@@ -17,6 +17,29 @@ use std::task::{Context, Poll};
 /// A bound path is not removed when the socket is dropped. The sender
 /// address from [`recv_from`](UnixDatagram::recv_from) is unnamed if the
 /// sender is unbound.
+///
+/// ```
+/// # mod mini_rt { pub use mini_rt_runtime::*; pub mod net { pub use mini_rt_net::*; } }
+/// # mini_rt::runtime::Runtime::new().unwrap().block_on(async {
+/// use mini_rt::net::UnixDatagram;
+///
+/// // A pair of connected sockets; `bind` and `send_to` take paths (or
+/// // abstract names, starting with a NUL byte) instead.
+/// let (a, b) = UnixDatagram::pair()?;
+/// a.send(b"one datagram").await?;
+/// let mut buf = [0; 64];
+/// let n = b.recv(&mut buf).await?;
+/// assert_eq!(&buf[..n], b"one datagram");
+///
+/// let name = format!("\0mini_rt-doc-dgram-{}", std::process::id());
+/// let server = UnixDatagram::bind(&name)?;
+/// let client = UnixDatagram::unbound()?;
+/// client.send_to(b"to a name", &name).await?;
+/// let (n, _from) = server.recv_from(&mut buf).await?;
+/// assert_eq!(&buf[..n], b"to a name");
+/// # Ok::<(), std::io::Error>(())
+/// # }).unwrap();
+/// ```
 #[derive(Debug)]
 pub struct UnixDatagram {
     io: PollEvented<net::UnixDatagram>,

@@ -14,6 +14,31 @@ use std::task::{ready, Context, Poll};
 /// Dropping it closes the socket but does **not** remove the socket file
 /// (as tokio and std): remove the path yourself, or binding it again fails
 /// with `AddrInUse`.
+///
+/// ```
+/// # mod mini_rt { pub use mini_rt_runtime::*; pub mod net { pub use mini_rt_net::*; } }
+/// # mini_rt::runtime::Runtime::new().unwrap().block_on(async {
+/// use mini_rt::io::{AsyncReadExt, AsyncWriteExt};
+/// use mini_rt::net::{UnixListener, UnixStream};
+///
+/// let dir = std::env::temp_dir().join(format!("mini_rt-doc-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir)?;
+/// let path = dir.join("server.sock");
+/// let listener = UnixListener::bind(&path)?;
+/// mini_rt::spawn(async move {
+///     while let Ok((mut stream, _addr)) = listener.accept().await {
+///         mini_rt::spawn(async move { stream.write_all(b"hello").await });
+///     }
+/// });
+///
+/// let mut client = UnixStream::connect(&path).await?;
+/// let mut greeting = String::new();
+/// client.read_to_string(&mut greeting).await?;
+/// assert_eq!(greeting, "hello");
+/// std::fs::remove_dir_all(&dir)?; // the socket file outlives the listener
+/// # Ok::<(), std::io::Error>(())
+/// # }).unwrap();
+/// ```
 #[derive(Debug)]
 pub struct UnixListener {
     io: PollEvented<net::UnixListener>,

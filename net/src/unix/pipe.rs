@@ -3,10 +3,11 @@
 //! [`pipe`] or of a FIFO opened with [`OpenOptions`].
 //!
 //! ```
+//! # mod mini_rt { pub use mini_rt_runtime::*; pub mod net { pub use mini_rt_net::*; } }
 //! # fn main() -> std::io::Result<()> {
-//! # mini_rt_runtime::runtime::Runtime::new()?.block_on(async {
-//! use mini_rt_net::unix::pipe;
-//! use mini_rt_runtime::io::{AsyncReadExt, AsyncWriteExt};
+//! # mini_rt::runtime::Runtime::new()?.block_on(async {
+//! use mini_rt::io::{AsyncReadExt, AsyncWriteExt};
+//! use mini_rt::net::unix::pipe;
 //!
 //! let (mut tx, mut rx) = pipe::pipe()?;
 //! tx.write_all(b"through the pipe").await?;
@@ -26,8 +27,7 @@ use mini_rt_runtime::sys::read_buf;
 use std::fs::File;
 use std::io::{self, Read, Write};
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd, RawFd};
-use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
-use std::path::Path;
+use std::os::unix::fs::FileTypeExt;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
@@ -42,63 +42,8 @@ pub fn pipe() -> io::Result<(Sender, Receiver)> {
     ))
 }
 
-/// Options for opening a FIFO (a named pipe) as a [`Sender`] or a
-/// [`Receiver`], as tokio's `pipe::OpenOptions`. The file is opened
-/// non-blocking: opening the sending end while no process has the FIFO open
-/// for reading fails with `ENXIO`, unless [`read_write`](Self::read_write)
-/// is set.
-#[derive(Clone, Debug, Default)]
-pub struct OpenOptions {
-    read_write: bool,
-    unchecked: bool,
-}
-
-impl OpenOptions {
-    /// Options that open a FIFO for one direction only, checking that it is one.
-    pub fn new() -> OpenOptions {
-        OpenOptions::default()
-    }
-
-    /// Opens the FIFO for reading and writing (`O_RDWR`, Linux): a sender
-    /// can then be opened with no reader, and a receiver never sees end of
-    /// stream, since it holds a writer itself.
-    pub fn read_write(&mut self, value: bool) -> &mut Self {
-        self.read_write = value;
-        self
-    }
-
-    /// Skips the check that the path is a FIFO (by default anything else
-    /// is `InvalidInput`, "not a pipe"): for character devices and other
-    /// special files that behave like pipes.
-    pub fn unchecked(&mut self, value: bool) -> &mut Self {
-        self.unchecked = value;
-        self
-    }
-
-    /// Opens the FIFO at `path` as a [`Receiver`].
-    pub fn open_receiver<P: AsRef<Path>>(&self, path: P) -> io::Result<Receiver> {
-        let file = self.open(path.as_ref(), true)?;
-        Receiver::from_file_unchecked(file)
-    }
-
-    /// Opens the FIFO at `path` as a [`Sender`].
-    pub fn open_sender<P: AsRef<Path>>(&self, path: P) -> io::Result<Sender> {
-        let file = self.open(path.as_ref(), false)?;
-        Sender::from_file_unchecked(file)
-    }
-
-    fn open(&self, path: &Path, receiver: bool) -> io::Result<File> {
-        let file = std::fs::OpenOptions::new()
-            .read(receiver || self.read_write)
-            .write(!receiver || self.read_write)
-            .custom_flags(sys::O_NONBLOCK)
-            .open(path)?;
-        if !self.unchecked {
-            check_pipe(&file)?;
-        }
-        Ok(file)
-    }
-}
+mod open_options;
+pub use open_options::OpenOptions;
 
 fn check_pipe(file: &File) -> io::Result<()> {
     if file.metadata()?.file_type().is_fifo() {
@@ -146,6 +91,23 @@ fn into_fd(io: PollEvented<File>, blocking: bool) -> io::Result<OwnedFd> {
 /// The writing end of a pipe or FIFO, as tokio's `pipe::Sender`; it
 /// implements tokio's [`AsyncWrite`]. Dropping it closes the end: once every
 /// writer is gone, the reader sees end of stream.
+///
+/// ```
+/// # mod mini_rt { pub use mini_rt_runtime::*; pub mod net { pub use mini_rt_net::*; } }
+/// # mini_rt::runtime::Runtime::new().unwrap().block_on(async {
+/// use mini_rt::net::unix::pipe;
+///
+/// let (tx, rx) = pipe::pipe()?;
+/// // Non-blocking writes, when the pipe has room.
+/// tx.writable().await?;
+/// assert_eq!(tx.try_write(b"ping")?, 4);
+/// let mut buf = [0; 4];
+/// rx.readable().await?;
+/// assert_eq!(rx.try_read(&mut buf)?, 4);
+/// assert_eq!(&buf, b"ping");
+/// # Ok::<(), std::io::Error>(())
+/// # }).unwrap();
+/// ```
 #[derive(Debug)]
 pub struct Sender {
     io: PollEvented<File>,
@@ -256,6 +218,26 @@ impl AsyncWrite for Sender {
 /// The reading end of a pipe or FIFO, as tokio's `pipe::Receiver`; it
 /// implements tokio's [`AsyncRead`]. A read of 0 bytes means every writer
 /// is gone.
+///
+/// ```
+/// # mod mini_rt { pub use mini_rt_runtime::*; pub mod net { pub use mini_rt_net::*; } }
+/// # mini_rt::runtime::Runtime::new().unwrap().block_on(async {
+/// use mini_rt::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+/// use mini_rt::net::unix::pipe;
+///
+/// let (mut tx, rx) = pipe::pipe()?;
+/// let writer = mini_rt::spawn(async move {
+///     tx.write_all(b"one\ntwo\n").await
+///     // `tx` is dropped here: the reader then sees end of stream.
+/// });
+/// let mut lines = BufReader::new(rx).lines();
+/// assert_eq!(lines.next_line().await?.as_deref(), Some("one"));
+/// assert_eq!(lines.next_line().await?.as_deref(), Some("two"));
+/// assert_eq!(lines.next_line().await?, None);
+/// writer.await??;
+/// # Ok::<(), std::io::Error>(())
+/// # }).unwrap();
+/// ```
 #[derive(Debug)]
 pub struct Receiver {
     io: PollEvented<File>,

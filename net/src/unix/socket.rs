@@ -25,9 +25,11 @@ use std::path::Path;
 /// without unsafe code).
 ///
 /// ```
+/// # mod mini_rt { pub use mini_rt_runtime::*; pub mod net { pub use mini_rt_net::*; } }
 /// # fn main() -> std::io::Result<()> {
-/// # use mini_rt_net::UnixSocket;
-/// # mini_rt_runtime::runtime::Runtime::new()?.block_on(async {
+/// # mini_rt::runtime::Runtime::new()?.block_on(async {
+/// use mini_rt::net::UnixSocket;
+///
 /// let name = format!("\0mini_rt-doc-{}", std::process::id());
 /// let server = UnixSocket::new_stream()?;
 /// server.bind(&name)?;

@@ -4,4 +4,10 @@
 
 use super::{SocketAddr, UnixStream};
 
-crate::split::split_halves!(UnixStream, SocketAddr);
+crate::split::split_halves!(
+    UnixStream,
+    SocketAddr,
+    "use mini_rt::net::UnixStream;
+
+let (mut stream, mut peer) = UnixStream::pair()?;"
+);

@@ -15,6 +15,24 @@ use std::path::Path;
 /// `poll_read` reads into the `ReadBuf`'s unfilled part without zeroing it,
 /// vectored writes are one `writev`, and `poll_shutdown` shuts the write
 /// side down.
+///
+/// ```
+/// # mod mini_rt { pub use mini_rt_runtime::*; pub mod net { pub use mini_rt_net::*; } }
+/// # mini_rt::runtime::Runtime::new().unwrap().block_on(async {
+/// use mini_rt::io::{AsyncReadExt, AsyncWriteExt};
+/// use mini_rt::net::UnixStream;
+///
+/// let (mut a, mut b) = UnixStream::pair()?;
+/// a.write_all(b"hello").await?;
+/// a.shutdown().await?; // `b` then reads end of stream
+/// let mut got = String::new();
+/// b.read_to_string(&mut got).await?;
+/// assert_eq!(got, "hello");
+/// // Both ends are this process.
+/// assert_eq!(b.peer_cred()?.pid(), Some(std::process::id() as i32));
+/// # Ok::<(), std::io::Error>(())
+/// # }).unwrap();
+/// ```
 #[derive(Debug)]
 pub struct UnixStream {
     io: PollEvented<net::UnixStream>,

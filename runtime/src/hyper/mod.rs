@@ -46,6 +46,22 @@ use std::time::Duration;
 ///
 /// hyper calls it from the connection's task, so the current runtime is the
 /// one driving the connection. Panics, as `spawn` does, outside a runtime.
+///
+/// ```
+/// # use mini_rt_runtime as mini_rt;
+/// use hyper::rt::Executor as _;
+/// use mini_rt::hyper::Executor;
+/// use std::rc::Rc;
+///
+/// # mini_rt::runtime::Runtime::new().unwrap().block_on(async {
+/// let (tx, rx) = mini_rt::sync::oneshot::channel();
+/// let not_send = Rc::new("spawned by hyper");
+/// Executor::new().execute(async move {
+///     tx.send(*not_send).unwrap();
+/// });
+/// assert_eq!(rx.await.unwrap(), "spawned by hyper");
+/// # });
+/// ```
 #[derive(Debug, Default, Clone, Copy)]
 #[non_exhaustive]
 pub struct Executor {}
@@ -70,6 +86,20 @@ where
 /// hyper's `rt::Timer` on mini_rt's timers, as hyper-util's `TokioTimer`
 /// is on tokio's. Its sleeps are mini_rt [`Sleep`]s: they must be polled
 /// on a mini_rt runtime (hyper polls them in the connection's task).
+///
+/// ```
+/// # use mini_rt_runtime as mini_rt;
+/// use hyper::rt::Timer as _;
+/// use mini_rt::hyper::Timer;
+/// use std::time::Duration;
+///
+/// # mini_rt::runtime::Runtime::new().unwrap().block_on(async {
+/// let timer = Timer::new();
+/// let start = timer.now();
+/// timer.sleep(Duration::from_millis(10)).await;
+/// assert!(timer.now() - start >= Duration::from_millis(10));
+/// # });
+/// ```
 #[derive(Debug, Default, Clone, Copy)]
 #[non_exhaustive]
 pub struct Timer {}

@@ -16,15 +16,15 @@
 /// and there is no fixed limit on the number of futures.
 ///
 /// # Examples
-/// ```no_run
+/// ```
 /// # use mini_rt_runtime as mini_rt;
-/// # async fn demo() {
+/// # mini_rt::runtime::Runtime::new().unwrap().block_on(async {
 /// async fn first() -> u32 { 1 }
 /// async fn second() -> &'static str { "two" }
 ///
 /// let (a, b) = mini_rt::join!(first(), second());
 /// assert_eq!((a, b), (1, "two"));
-/// # }
+/// # });
 /// ```
 #[macro_export]
 macro_rules! join {

@@ -38,9 +38,9 @@
 /// (useful to prioritise, e.g., a shutdown signal). At most 64 branches.
 ///
 /// # Examples
-/// ```no_run
+/// ```
 /// # use mini_rt_runtime as mini_rt;
-/// # async fn demo() {
+/// # mini_rt::runtime::Runtime::new().unwrap().block_on(async {
 /// use std::future::{pending, ready};
 ///
 /// let mut attempts = 0;
@@ -56,7 +56,7 @@
 ///     }
 /// };
 /// assert_eq!(found, 3);
-/// # }
+/// # });
 /// ```
 #[macro_export]
 macro_rules! select {

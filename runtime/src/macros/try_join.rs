@@ -11,9 +11,9 @@
 /// `try_join!()` is `Ok(())`.
 ///
 /// # Examples
-/// ```no_run
+/// ```
 /// # use mini_rt_runtime as mini_rt;
-/// # async fn demo() -> Result<(), String> {
+/// # mini_rt::runtime::Runtime::new().unwrap().block_on(async {
 /// async fn fetch(n: u32) -> Result<u32, String> {
 ///     if n < 10 { Ok(n * 2) } else { Err(format!("{n} is too big")) }
 /// }
@@ -22,8 +22,8 @@
 /// assert_eq!((a, b), (2, 4));
 /// let failed = mini_rt::try_join!(fetch(3), fetch(30));
 /// assert_eq!(failed, Err("30 is too big".to_string()));
-/// # Ok(())
-/// # }
+/// # Ok::<(), String>(())
+/// # }).unwrap();
 /// ```
 #[macro_export]
 macro_rules! try_join {

@@ -21,6 +21,30 @@ use crate::sys::Ready;
 /// Pass it back to [`PollEvented::clear_readiness`] when an operation returns
 /// `WouldBlock`: readiness is only cleared if no newer event arrived since,
 /// so a wakeup that races with the failed operation is never lost.
+///
+/// ```
+/// # use mini_rt_runtime as mini_rt;
+/// use mini_rt::io::Interest;
+/// use mini_rt::reactor::PollEvented;
+/// use std::io::{ErrorKind, Read};
+/// use std::os::unix::net::UnixStream;
+///
+/// # mini_rt::runtime::Runtime::new().unwrap().block_on(async {
+/// let (a, _b) = UnixStream::pair()?;
+/// a.set_nonblocking(true)?;
+/// let a = PollEvented::new(a)?;
+/// // Writable at once; then suppose the write said `WouldBlock`:
+/// let ev = a.readiness(Interest::WRITABLE).await?;
+/// assert!(ev.ready.is_writable());
+/// a.clear_readiness(ev); // the next `readiness` waits for a new event
+///
+/// // Nothing to read: a read that fails must clear what it was given.
+/// let mut buf = [0; 16];
+/// let err = a.try_io(Interest::READABLE, |s| (&*s).read(&mut buf)).unwrap_err();
+/// assert_eq!(err.kind(), ErrorKind::WouldBlock);
+/// # Ok::<(), std::io::Error>(())
+/// # }).unwrap();
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ReadyEvent {
     /// What was ready.

@@ -39,6 +39,42 @@ use tokio::io::ReadBuf;
 /// It holds its registration's readiness cell, so a read or write on the
 /// loop holding it checks one thread-local id and one word of readiness,
 /// and only goes through the driver's registration table to park a waker.
+///
+/// Wrapping a std socket as an async one:
+///
+/// ```
+/// # use mini_rt_runtime as mini_rt;
+/// use mini_rt::io::{Interest, ReadBuf};
+/// use mini_rt::reactor::PollEvented;
+/// use std::future::poll_fn;
+/// use std::io::{Read, Write};
+/// use std::os::unix::net::UnixStream;
+///
+/// # mini_rt::runtime::Runtime::new().unwrap().block_on(async {
+/// let (a, b) = UnixStream::pair()?;
+/// a.set_nonblocking(true)?;
+/// b.set_nonblocking(true)?;
+/// let (a, b) = (PollEvented::new(a)?, PollEvented::new(b)?);
+///
+/// // The `poll_*` methods are what `AsyncRead`/`AsyncWrite` impls call...
+/// let written = poll_fn(|cx| a.poll_write(cx, b"ping")).await?;
+/// assert_eq!(written, 4);
+/// let mut buf = [0; 4];
+/// let mut read = ReadBuf::new(&mut buf);
+/// poll_fn(|cx| b.poll_read(cx, &mut read)).await?;
+/// assert_eq!(read.filled(), b"ping");
+///
+/// // ...and `async_io` runs any non-blocking call, waiting when it would block.
+/// let reply = mini_rt::spawn(async move {
+///     b.async_io(Interest::WRITABLE, |s| (&*s).write(b"pong")).await
+/// });
+/// let mut buf = [0; 4];
+/// let n = a.async_io(Interest::READABLE, |s| (&*s).read(&mut buf)).await?;
+/// assert_eq!(&buf[..n], b"pong");
+/// reply.await??;
+/// # Ok::<(), std::io::Error>(())
+/// # }).unwrap();
+/// ```
 pub struct PollEvented<E: AsRawFd + Into<OwnedFd>> {
     io: Option<E>,
     pub(super) reg: Arc<Registration>,

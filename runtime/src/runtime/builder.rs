@@ -12,15 +12,25 @@ use std::sync::Arc;
 /// Builds a [`Runtime`] (tokio's `runtime::Builder`): current-thread, or
 /// multi-thread with one loop per worker thread.
 ///
-/// ```no_run
-/// let rt = mini_rt_runtime::runtime::Builder::new_current_thread()
+/// ```
+/// # use mini_rt_runtime as mini_rt;
+/// use mini_rt::runtime::{Backend, Builder};
+///
+/// let rt = Builder::new_current_thread()
 ///     .enable_all()
-///     .backend(mini_rt_runtime::runtime::Backend::Poll)
+///     .backend(Backend::Poll)
 ///     .build()?;
-/// let mt = mini_rt_runtime::runtime::Builder::new_multi_thread()
-///     .worker_threads(4)
-///     .enable_all()
-///     .build()?;
+/// assert_eq!(rt.backend(), Backend::Poll);
+/// assert_eq!(rt.block_on(async { 1 + 1 }), 2);
+///
+/// let mt = Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+/// let worker = mt.block_on(async {
+///     // Placed on a worker, not run on this thread.
+///     mini_rt::runtime::Handle::current()
+///         .spawn(async { std::thread::current().id() })
+///         .await
+/// });
+/// assert_ne!(worker.unwrap(), std::thread::current().id());
 /// # Ok::<(), std::io::Error>(())
 /// ```
 #[derive(Debug, Clone)]

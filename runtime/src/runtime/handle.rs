@@ -14,6 +14,23 @@ use std::sync::Arc;
 pub use super::stats::RuntimeStats;
 
 /// A handle to a runtime, usable from any thread (tokio's `runtime::Handle`).
+///
+/// ```
+/// # use mini_rt_runtime as mini_rt;
+/// use mini_rt::runtime::{Handle, Runtime};
+///
+/// let rt = Runtime::new()?;
+/// let handle = rt.handle().clone();
+/// // From another thread: the `Send` future is queued onto the runtime...
+/// let task = std::thread::spawn(move || handle.spawn(async { 6 * 7 }))
+///     .join()
+///     .unwrap();
+/// // ...and runs when the runtime does.
+/// assert_eq!(rt.block_on(task).unwrap(), 42);
+/// // Inside the runtime, `Handle::current` finds it.
+/// rt.block_on(async { assert_eq!(Handle::current().backend(), rt.backend()) });
+/// # Ok::<(), std::io::Error>(())
+/// ```
 #[derive(Clone)]
 pub struct Handle {
     pub(crate) inner: Arc<Inner>,
@@ -87,6 +104,16 @@ impl Inner {
 }
 
 /// Returned by [`Handle::try_current`] outside a runtime.
+///
+/// ```
+/// # use mini_rt_runtime as mini_rt;
+/// use mini_rt::runtime::{Handle, Runtime};
+///
+/// assert!(Handle::try_current().is_err()); // no runtime on this thread
+/// let rt = Runtime::new()?;
+/// rt.block_on(async { assert!(Handle::try_current().is_ok()) });
+/// # Ok::<(), std::io::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TryCurrentError(());
 

@@ -33,6 +33,21 @@ const WORKER_SHUTDOWN_BOUND: Duration = Duration::from_secs(5);
 /// loop holds possibly-`!Send` tasks, it cannot drop them there: it leaks
 /// them with their fds, and cancels only the `Send` tasks that
 /// `Handle::spawn` queued there and that never started.
+///
+/// ```
+/// # use mini_rt_runtime as mini_rt;
+/// use mini_rt::runtime::Runtime;
+/// use std::rc::Rc;
+///
+/// let rt = Runtime::new()?;
+/// let out = rt.block_on(async {
+///     // Spawned tasks need not be `Send`: they stay on this thread.
+///     let local = Rc::new("spawned");
+///     mini_rt::spawn(async move { *local }).await.unwrap()
+/// });
+/// assert_eq!(out, "spawned");
+/// # Ok::<(), std::io::Error>(())
+/// ```
 pub struct Runtime {
     handle: Handle,
     /// A multi-thread runtime's worker threads.

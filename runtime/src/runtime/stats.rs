@@ -5,6 +5,23 @@
 /// [`Handle::stats`](super::Handle::stats) sums them over every loop of the
 /// runtime; [`Handle::worker_stats`](super::Handle::worker_stats) gives them
 /// per worker.
+///
+/// ```
+/// # use mini_rt_runtime as mini_rt;
+/// use mini_rt::runtime::{Handle, Runtime};
+///
+/// let rt = Runtime::new()?;
+/// let stats = rt.block_on(async {
+///     for _ in 0..3 {
+///         mini_rt::spawn(async {}).await.unwrap();
+///     }
+///     // On the runtime's thread, the counters are live.
+///     Handle::current().stats()
+/// });
+/// assert!(stats.polls >= 3, "each task was polled");
+/// assert_eq!(stats.tasks, 0, "and none is left");
+/// # Ok::<(), std::io::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct RuntimeStats {
     /// Task polls.

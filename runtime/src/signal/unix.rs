@@ -11,6 +11,15 @@ use std::task::{ready, Context, Poll, Waker};
 use tokio::io::ReadBuf;
 
 /// A kind of signal to listen for (a signal number).
+///
+/// ```
+/// # use mini_rt_runtime as mini_rt;
+/// use mini_rt::signal::unix::SignalKind;
+///
+/// let term = SignalKind::terminate();
+/// assert_eq!(SignalKind::from_raw(term.as_raw_value()), term);
+/// assert_ne!(term, SignalKind::interrupt());
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct SignalKind(libc::c_int);
 
@@ -92,6 +101,21 @@ fn wake_all() {
 ///
 /// Deliveries that arrive while nobody polls are coalesced into one, as in
 /// tokio. Only deliveries after the `Signal` was created are seen.
+///
+/// ```
+/// # use mini_rt_runtime as mini_rt;
+/// use mini_rt::process::Command;
+/// use mini_rt::signal::unix::{signal, SignalKind};
+///
+/// # mini_rt::runtime::Runtime::new().unwrap().block_on(async {
+/// let mut usr1 = signal(SignalKind::user_defined1())?;
+/// // A child sends this process SIGUSR1.
+/// let status = Command::new("sh").args(["-c", "kill -USR1 $PPID"]).status().await?;
+/// assert!(status.success());
+/// assert_eq!(usr1.recv().await, Some(()));
+/// # Ok::<(), std::io::Error>(())
+/// # }).unwrap();
+/// ```
 #[derive(Debug)]
 pub struct Signal {
     signum: libc::c_int,

@@ -6,6 +6,18 @@ use std::ops::{BitAnd, BitOr, BitOrAssign, Sub};
 /// The readiness a caller wants to wait for on an fd: readable, writable, or both.
 ///
 /// Combine with `|`: `Interest::READABLE | Interest::WRITABLE`.
+///
+/// ```
+/// # use mini_rt_runtime as mini_rt;
+/// use mini_rt::io::{Interest, Ready};
+///
+/// let both = Interest::READABLE | Interest::WRITABLE;
+/// assert!(both.is_readable() && both.is_writable());
+/// assert_eq!(both.remove(Interest::WRITABLE), Some(Interest::READABLE));
+/// assert_eq!(Interest::READABLE.remove(Interest::READABLE), None);
+/// // A peer's hang-up satisfies a read interest: the read returns EOF.
+/// assert!(Interest::READABLE.mask().contains(Ready::READ_CLOSED));
+/// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Interest(u8);
 
@@ -124,6 +136,26 @@ impl fmt::Debug for Interest {
 }
 
 /// The readiness the OS reported for an fd.
+///
+/// ```
+/// # use mini_rt_runtime as mini_rt;
+/// use mini_rt::io::{Interest, Ready};
+/// use mini_rt::reactor::PollEvented;
+/// use std::io::Write;
+/// use std::os::unix::net::UnixStream;
+///
+/// # mini_rt::runtime::Runtime::new().unwrap().block_on(async {
+/// let (a, mut b) = UnixStream::pair()?;
+/// a.set_nonblocking(true)?;
+/// let a = PollEvented::new(a)?;
+/// b.write_all(b"data")?;
+/// let ready: Ready = a.readiness(Interest::READABLE).await?.ready;
+/// assert!(ready.is_readable() && !ready.is_error());
+/// // A hang-up of `b` would show as `READ_CLOSED`, on the backends whose
+/// // kernel interface reports it (`select` only says readable).
+/// # Ok::<(), std::io::Error>(())
+/// # }).unwrap();
+/// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Ready(u8);
 

@@ -113,6 +113,23 @@ macro_rules! syscall {
 pub(crate) use syscall;
 
 /// Which readiness multiplexer a runtime (or a [`Poller`]) uses.
+///
+/// Chosen with [`Builder::backend`](crate::runtime::Builder::backend), the
+/// `MINI_RT_BACKEND` environment variable or `#[mini_rt::main(backend = "...")]`;
+/// every async API behaves the same whichever it is.
+///
+/// ```
+/// # use mini_rt_runtime as mini_rt;
+/// use mini_rt::runtime::{Backend, Builder};
+///
+/// for backend in Backend::ALL {
+///     let rt = Builder::new_current_thread().enable_all().backend(backend).build()?;
+///     assert_eq!(rt.backend(), backend);
+///     // The names `MINI_RT_BACKEND` and the macros' `backend = ".."` take.
+///     assert_eq!(Backend::from_name(backend.name())?, backend);
+/// }
+/// # Ok::<(), std::io::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 pub enum Backend {
     /// epoll in edge-triggered mode: one `epoll_ctl` per fd for its lifetime (the default).

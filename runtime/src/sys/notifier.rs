@@ -16,8 +16,8 @@ pub(crate) struct Notifier {
 impl Notifier {
     pub(crate) fn new() -> io::Result<Notifier> {
         let fd = syscall!(eventfd(0, libc::EFD_CLOEXEC | libc::EFD_NONBLOCK))?;
-        // SAFETY: eventfd just returned this fd and nothing else owns it.
         Ok(Notifier {
+            // SAFETY: eventfd just returned this fd and nothing else owns it.
             fd: unsafe { OwnedFd::from_raw_fd(fd) },
         })
     }

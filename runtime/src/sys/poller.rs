@@ -30,7 +30,10 @@ use std::time::{Duration, Instant};
 /// [`Poller`].
 ///
 /// ```
-/// use mini_rt_runtime::sys::{poll_events, Backend, Interest};
+/// # use mini_rt_runtime as mini_rt;
+/// use mini_rt::io::Interest;
+/// use mini_rt::runtime::Backend;
+/// use mini_rt::sys::poll_events;
 /// use std::os::fd::AsRawFd;
 /// use std::time::Duration;
 ///
@@ -103,6 +106,40 @@ pub fn poll_events(
 /// `io_uring_enter` submits them; a thread blocked in `wait` is woken to do
 /// so, as on poll and select), `delete` makes one (the poll request must be
 /// cancelled before the fd is closed), and `wait` is one `io_uring_enter`.
+///
+/// # Example
+///
+/// ```
+/// # use mini_rt_runtime as mini_rt;
+/// use mini_rt::io::Interest;
+/// use mini_rt::runtime::Backend;
+/// use mini_rt::sys::{Events, Poller};
+/// use std::io::Write;
+/// use std::os::fd::AsRawFd;
+/// use std::os::unix::net::UnixStream;
+/// use std::time::Duration;
+///
+/// let poller = Poller::new(Backend::EpollEdge)?;
+/// let (a, mut b) = UnixStream::pair()?;
+/// poller.add(a.as_raw_fd(), 7, Interest::READABLE)?;
+/// b.write_all(b"hi")?;
+///
+/// let mut events = Events::with_capacity(16);
+/// let n = poller.wait(&mut events, Some(Duration::from_secs(10)))?;
+/// assert_eq!(n, 1);
+/// let (token, ready) = events.iter().next().unwrap();
+/// assert_eq!(token, 7);
+/// assert!(ready.is_readable());
+///
+/// // Another thread can interrupt a wait.
+/// std::thread::scope(|s| {
+///     s.spawn(|| poller.notify().unwrap());
+///     let mut events = Events::with_capacity(16);
+///     poller.wait(&mut events, Some(Duration::from_secs(10)))
+/// })?;
+/// poller.delete(a.as_raw_fd())?; // before `a` is closed
+/// # Ok::<(), std::io::Error>(())
+/// ```
 pub struct Poller {
     selector: Selector,
     backend: Backend,
@@ -266,6 +303,30 @@ impl fmt::Debug for Poller {
 }
 
 /// The events one [`Poller::wait`] found: `(token, Ready)` pairs.
+///
+/// ```
+/// # use mini_rt_runtime as mini_rt;
+/// use mini_rt::io::Interest;
+/// use mini_rt::runtime::Backend;
+/// use mini_rt::sys::{Events, Poller};
+/// use std::os::fd::AsRawFd;
+/// use std::os::unix::net::UnixStream;
+/// use std::time::Duration;
+///
+/// let poller = Poller::new(Backend::Poll)?;
+/// let (a, b) = UnixStream::pair()?;
+/// poller.add(a.as_raw_fd(), 1, Interest::WRITABLE)?;
+/// poller.add(b.as_raw_fd(), 2, Interest::WRITABLE)?;
+///
+/// let mut events = Events::with_capacity(8);
+/// poller.wait(&mut events, Some(Duration::from_secs(10)))?;
+/// let mut tokens: Vec<usize> = events.iter().map(|(token, _ready)| token).collect();
+/// tokens.sort();
+/// assert_eq!(tokens, [1, 2]); // both sockets have buffer space
+/// # poller.delete(a.as_raw_fd())?;
+/// # poller.delete(b.as_raw_fd())?;
+/// # Ok::<(), std::io::Error>(())
+/// ```
 #[derive(Debug)]
 pub struct Events {
     buf: EventBuf,

@@ -6,6 +6,19 @@ use std::fmt;
 
 /// A handle that can abort a task but not await it (tokio's `AbortHandle`).
 /// Cloneable and `Send`/`Sync`.
+///
+/// ```
+/// # use mini_rt_runtime as mini_rt;
+/// use mini_rt::time::{sleep, Duration};
+///
+/// # mini_rt::runtime::Runtime::new().unwrap().block_on(async {
+/// let task = mini_rt::spawn(sleep(Duration::from_secs(3600)));
+/// let abort = task.abort_handle();
+/// // The handle can go anywhere (it is `Send`), and cancels the task from there.
+/// std::thread::spawn(move || abort.abort()).join().unwrap();
+/// assert!(task.await.unwrap_err().is_cancelled());
+/// # });
+/// ```
 #[derive(Clone)]
 pub struct AbortHandle {
     raw: RawTask,

@@ -12,6 +12,21 @@ use std::task::{Context, Poll};
 ///
 /// Awaiting it yields `Ok(output)`, or a [`JoinError`] if the task panicked or
 /// was aborted. Dropping it detaches the task, which keeps running.
+///
+/// ```
+/// # use mini_rt_runtime as mini_rt;
+/// use mini_rt::time::{sleep, Duration};
+///
+/// # mini_rt::runtime::Runtime::new().unwrap().block_on(async {
+/// let handle = mini_rt::spawn(async { 6 * 7 });
+/// assert_eq!(handle.await.unwrap(), 42);
+///
+/// // An aborted task yields a cancelled `JoinError`.
+/// let sleeper = mini_rt::spawn(sleep(Duration::from_secs(3600)));
+/// sleeper.abort();
+/// assert!(sleeper.await.unwrap_err().is_cancelled());
+/// # });
+/// ```
 pub struct JoinHandle<T> {
     raw: NonNull<Header>,
     _p: PhantomData<T>,
@@ -102,6 +117,19 @@ enum Repr {
 }
 
 /// Why a task did not produce its output: it was cancelled or it panicked.
+///
+/// A panic stays inside its task: the runtime and the other tasks go on, and
+/// whoever awaits the task gets the payload back.
+///
+/// ```
+/// # use mini_rt_runtime as mini_rt;
+/// # mini_rt::runtime::Runtime::new().unwrap().block_on(async {
+/// let err = mini_rt::spawn(async { panic!("boom") }).await.unwrap_err();
+/// assert!(err.is_panic() && !err.is_cancelled());
+/// let payload = err.into_panic();
+/// assert_eq!(payload.downcast_ref::<&str>(), Some(&"boom"));
+/// # });
+/// ```
 pub struct JoinError {
     repr: Repr,
 }

@@ -15,6 +15,29 @@ use std::task::{Context, Poll, Wake, Waker};
 ///
 /// Each task has its own waker that queues the task's slot on a ready list,
 /// so `join_next` only polls tasks that finished: O(1) per completion.
+///
+/// ```
+/// # use mini_rt_runtime as mini_rt;
+/// use mini_rt::task::JoinSet;
+/// use mini_rt::time::{self, sleep, Duration};
+///
+/// # mini_rt::runtime::Runtime::new().unwrap().block_on(async {
+/// time::pause(); // virtual time: exact deadlines, no wall time spent
+/// let mut set = JoinSet::new();
+/// for ms in [30, 10, 20] {
+///     set.spawn(async move {
+///         sleep(Duration::from_millis(ms)).await;
+///         ms
+///     });
+/// }
+/// // Joined as they finish, not in the order they were spawned.
+/// let mut done = Vec::new();
+/// while let Some(res) = set.join_next().await {
+///     done.push(res.unwrap());
+/// }
+/// assert_eq!(done, [10, 20, 30]);
+/// # });
+/// ```
 pub struct JoinSet<T> {
     tasks: Slab<Entry<T>>,
     ready: Arc<ReadyList>,

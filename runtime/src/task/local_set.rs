@@ -247,6 +247,22 @@ impl fmt::Debug for LocalSet {
 }
 
 /// Returned by [`LocalSet::enter`]; leaves the set when dropped.
+///
+/// ```
+/// # use mini_rt_runtime as mini_rt;
+/// use mini_rt::task::LocalSet;
+///
+/// let rt = mini_rt::runtime::Runtime::new().unwrap();
+/// let local = LocalSet::new();
+/// rt.block_on(async {
+///     let guard = local.enter();
+///     // While the guard lives, `spawn_local` spawns onto `local`.
+///     let task = mini_rt::task::spawn_local(async { "on the set" });
+///     drop(guard);
+///     assert_eq!(task.await.unwrap(), "on the set");
+/// });
+/// rt.block_on(local); // the set's tasks are all done
+/// ```
 pub struct LocalEnterGuard {
     _entered: Entered,
     _not_send: PhantomData<*const ()>,

@@ -252,9 +252,10 @@ unsafe fn poll<F: Future>(ptr: NonNull<Header>) -> Step {
         panic::catch_unwind(AssertUnwindSafe(|| {
             // If the poll panics, this drops the future during the unwind.
             let guard = DropFutureOnUnwind(cell);
-            // SAFETY: RUNNING is set, so only this thread touches the stage; the
-            // future never moves (it lives in the heap cell until dropped in place).
+            // SAFETY: RUNNING is set, so only this thread touches the stage.
             let polled = match unsafe { &mut *cell.stage.get() } {
+                // SAFETY: the future is pinned in place: the heap cell never
+                // moves it, and it is dropped where it lies.
                 Stage::Running(fut) => unsafe { Pin::new_unchecked(fut) }.poll(&mut cx),
                 _ => unreachable!("polled a task whose future is gone"),
             };
@@ -381,6 +382,8 @@ unsafe fn dealloc<F: Future>(ptr: NonNull<Header>) {
     // SAFETY: the last reference is gone; the cell came from Box::leak.
     let cell = unsafe { Box::from_raw(ptr.cast::<Cell<F>>().as_ptr()) };
     debug_assert!(
+        // SAFETY: we own the cell (the last reference), so nothing else
+        // touches the stage.
         !matches!(unsafe { &*cell.stage.get() }, Stage::Running(_)),
         "a task's future must be dropped by the runtime, not by its last reference"
     );

@@ -13,15 +13,17 @@ use std::thread::LocalKey as StdLocalKey;
 
 /// Declares task-local keys: `task_local! { static NAME: Type; }`.
 ///
-/// ```no_run
-/// mini_rt_runtime::task_local! {
+/// ```
+/// # use mini_rt_runtime as mini_rt;
+/// mini_rt::task_local! {
 ///     static REQUEST_ID: u64;
 /// }
-/// # async fn f() {
+///
+/// # mini_rt::runtime::Runtime::new().unwrap().block_on(async {
 /// REQUEST_ID.scope(7, async {
 ///     assert_eq!(REQUEST_ID.get(), 7);
 /// }).await;
-/// # }
+/// # });
 /// ```
 #[macro_export]
 macro_rules! task_local {
@@ -40,12 +42,40 @@ macro_rules! task_local {
 }
 
 /// A key for task-local data, declared with [`task_local!`](crate::task_local).
+///
+/// ```
+/// # use mini_rt_runtime as mini_rt;
+/// mini_rt::task_local! {
+///     static USER: String;
+/// }
+///
+/// # mini_rt::runtime::Runtime::new().unwrap().block_on(async {
+/// let len = USER
+///     .scope("ferris".to_string(), async {
+///         // The value follows the future, across awaits.
+///         mini_rt::task::yield_now().await;
+///         USER.with(|name| name.len())
+///     })
+///     .await;
+/// assert_eq!(len, 6);
+/// # });
+/// ```
 pub struct LocalKey<T: 'static> {
     #[doc(hidden)]
     pub inner: StdLocalKey<RefCell<Option<T>>>,
 }
 
 /// Returned by [`LocalKey::try_with`] outside a scope of that key.
+///
+/// ```
+/// # use mini_rt_runtime as mini_rt;
+/// mini_rt::task_local! {
+///     static ID: u32;
+/// }
+///
+/// assert!(ID.try_with(|id| *id).is_err()); // outside any scope
+/// assert_eq!(ID.sync_scope(7, || ID.try_with(|id| *id)), Ok(7));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AccessError(());
 
@@ -124,6 +154,20 @@ impl<T: 'static> fmt::Debug for LocalKey<T> {
 
 pin_project_lite::pin_project! {
     /// A future with a task-local value set while it is polled.
+    ///
+    /// ```
+    /// # use mini_rt_runtime as mini_rt;
+    /// mini_rt::task_local! {
+    ///     static DEPTH: u32;
+    /// }
+    ///
+    /// # mini_rt::runtime::Runtime::new().unwrap().block_on(async {
+    /// // The value is set only while the future is polled.
+    /// let fut = DEPTH.scope(1, async { DEPTH.get() + 1 });
+    /// assert!(DEPTH.try_with(|d| *d).is_err());
+    /// assert_eq!(fut.await, 2);
+    /// # });
+    /// ```
     pub struct TaskLocalFuture<T: 'static, F> {
         key: &'static LocalKey<T>,
         slot: Option<T>,

@@ -9,6 +9,23 @@ use std::time::Duration;
 /// [`Instant::now`] reads the clock of the runtime running on the calling
 /// thread, which [`pause`](super::pause) can stop; elsewhere (and until a
 /// clock is paused) it is std's clock.
+///
+/// ```
+/// # use mini_rt_runtime as mini_rt;
+/// use mini_rt::time::{self, Duration, Instant};
+///
+/// # mini_rt::runtime::Runtime::new().unwrap().block_on(async {
+/// let start = Instant::now();
+/// let deadline = start + Duration::from_secs(60);
+/// assert_eq!(deadline - start, Duration::from_secs(60));
+///
+/// // Paused, the runtime's clock moves only when told to (or auto-advances).
+/// time::pause();
+/// let frozen = Instant::now();
+/// time::advance(Duration::from_secs(60)).await;
+/// assert_eq!(frozen.elapsed(), Duration::from_secs(60));
+/// # });
+/// ```
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Instant {
     std: std::time::Instant,

@@ -7,6 +7,25 @@ use std::task::{ready, Context, Poll};
 use std::time::Duration;
 
 /// What an [`Interval`] does when ticks were missed (the task was late).
+///
+/// ```
+/// # use mini_rt_runtime as mini_rt;
+/// use mini_rt::time::{self, Duration, Instant, MissedTickBehavior};
+///
+/// # mini_rt::runtime::Runtime::new().unwrap().block_on(async {
+/// time::pause();
+/// let start = Instant::now();
+/// let ms = |n| start + Duration::from_millis(n);
+/// let mut ticks = time::interval(Duration::from_millis(10));
+/// ticks.set_missed_tick_behavior(MissedTickBehavior::Skip);
+/// assert_eq!(ticks.tick().await, ms(0));
+///
+/// // The task is late: the ticks due at 10, 20 and 30 ms are missed.
+/// time::advance(Duration::from_millis(35)).await;
+/// assert_eq!(ticks.tick().await, ms(10)); // the first missed tick, at once
+/// assert_eq!(ticks.tick().await, ms(40)); // `Skip`: back on the 10 ms grid
+/// # });
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum MissedTickBehavior {
     /// Fire the missed ticks as fast as possible, then resume the schedule (default).
@@ -51,6 +70,21 @@ pub fn interval_at(start: Instant, period: Duration) -> Interval {
 }
 
 /// A stream of ticks, from [`interval`] or [`interval_at`].
+///
+/// ```
+/// # use mini_rt_runtime as mini_rt;
+/// use mini_rt::time::{self, Duration, Instant};
+///
+/// # mini_rt::runtime::Runtime::new().unwrap().block_on(async {
+/// time::pause(); // virtual time: the example takes no wall time
+/// let start = Instant::now();
+/// let mut every_second = time::interval(Duration::from_secs(1));
+/// for n in 0..3 {
+///     // The first tick completes immediately, then one a period.
+///     assert_eq!(every_second.tick().await, start + Duration::from_secs(n));
+/// }
+/// # });
+/// ```
 #[derive(Debug)]
 pub struct Interval {
     delay: Sleep,

@@ -42,6 +42,23 @@ pub fn sleep_until(deadline: Instant) -> Sleep {
 /// It may be dropped or reset anywhere: outside `block_on`, on another
 /// thread, or under another runtime. Its timer is then released by the
 /// runtime that holds it, on that runtime's thread, the next time it runs.
+///
+/// ```
+/// # use mini_rt_runtime as mini_rt;
+/// use mini_rt::time::{sleep, Duration, Instant};
+/// use std::pin::pin;
+///
+/// # mini_rt::runtime::Runtime::new().unwrap().block_on(async {
+/// let start = Instant::now();
+/// sleep(Duration::from_millis(10)).await;
+/// assert!(start.elapsed() >= Duration::from_millis(10));
+///
+/// // A sleep can be moved to a new deadline, as tokio's.
+/// let mut delay = pin!(sleep(Duration::from_secs(3600)));
+/// delay.as_mut().reset(Instant::now() + Duration::from_millis(1));
+/// delay.await;
+/// # });
+/// ```
 #[must_use = "futures do nothing unless you `.await` or poll them"]
 pub struct Sleep {
     deadline: Instant,

@@ -26,6 +26,19 @@ pub fn timeout_at<F: IntoFuture>(deadline: Instant, future: F) -> Timeout<F::Int
 
 pin_project_lite::pin_project! {
     /// The future returned by [`timeout`] and [`timeout_at`].
+    ///
+    /// ```
+    /// # use mini_rt_runtime as mini_rt;
+    /// use mini_rt::time::{sleep, timeout, Duration};
+    ///
+    /// # mini_rt::runtime::Runtime::new().unwrap().block_on(async {
+    /// // Completes in time: the future's output.
+    /// assert_eq!(timeout(Duration::from_secs(1), async { 7 }).await, Ok(7));
+    /// // Too slow: `Elapsed`, and the inner future is dropped.
+    /// let slow = sleep(Duration::from_secs(3600));
+    /// assert!(timeout(Duration::from_millis(10), slow).await.is_err());
+    /// # });
+    /// ```
     #[derive(Debug)]
     #[must_use = "futures do nothing unless you `.await` or poll them"]
     pub struct Timeout<T> {
