@@ -74,7 +74,7 @@ impl TcpListener {
     }
 
     fn new(listener: net::TcpListener) -> io::Result<TcpListener> {
-        let io = PollEvented::new_with_interest(listener, Interest::READABLE)?;
+        let io = PollEvented::new_exclusive(listener, Interest::READABLE)?;
         Ok(TcpListener { io })
     }
 

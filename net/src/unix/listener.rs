@@ -72,7 +72,7 @@ impl UnixListener {
     pub fn from_std(listener: net::UnixListener) -> io::Result<UnixListener> {
         listener.set_nonblocking(true)?;
         Ok(UnixListener {
-            io: PollEvented::new_with_interest(listener, Interest::READABLE)?,
+            io: PollEvented::new_exclusive(listener, Interest::READABLE)?,
         })
     }
 

@@ -49,7 +49,19 @@ struct ScheduledIo {
     reg: Arc<Registration>,
     /// What the backend currently watches (level and oneshot backends only).
     armed: Interest,
+    /// Registered exclusively (`Selector::register_exclusive`): never
+    /// modified; in level mode, in the kernel's set only while `armed` is
+    /// not empty.
+    exclusive: bool,
     waiters: Waiters,
+}
+
+impl ScheduledIo {
+    /// Whether the backend has the fd in its set (an exclusive level
+    /// registration with nothing armed is left out).
+    fn in_kernel(&self, trigger: Trigger) -> bool {
+        !(self.exclusive && trigger != Trigger::Edge && self.armed.is_empty())
+    }
 }
 
 fn token(idx: usize, generation: u32) -> u64 {
@@ -107,7 +119,15 @@ impl Driver {
                 .iter()
                 .fold(Interest::NONE, |acc, (interest, _)| acc | *interest),
         };
-        if let Err(e) = self.selector.register(reg.fd, tok, armed) {
+        let exclusive =
+            reg.exclusive && !reg.interest.is_empty() && self.selector.supports_exclusive();
+        let res = match (exclusive, self.trigger) {
+            (false, _) => self.selector.register(reg.fd, tok, armed),
+            (true, Trigger::Edge) => self.selector.register_exclusive(reg.fd, tok, reg.interest),
+            (true, _) if armed.is_empty() => Ok(()),
+            (true, _) => self.selector.register_exclusive(reg.fd, tok, armed),
+        };
+        if let Err(e) = res {
             return Err((e, waiting));
         }
         let mut waiters = Waiters::default();
@@ -117,6 +137,7 @@ impl Driver {
             fd: reg.fd,
             reg: reg.clone(),
             armed,
+            exclusive,
             waiters,
         });
         Ok(tok)
@@ -132,7 +153,11 @@ impl Driver {
                 _ => return Err(stale()),
             }
         };
-        let res = self.selector.deregister(fd);
+        let res = if removed.in_kernel(self.trigger) {
+            self.selector.deregister(fd)
+        } else {
+            Ok(())
+        };
         drop(removed); // its wakers, outside the borrow
         res
     }
@@ -225,7 +250,7 @@ impl Driver {
         if self.trigger != Trigger::Edge {
             let want = s.armed | interest;
             if want != s.armed {
-                if let Err(e) = self.selector.reregister(s.fd, tok, want) {
+                if let Err(e) = self.rearm(s, tok, want) {
                     return Poll::Ready(Err(e));
                 }
                 s.armed = want;
@@ -345,9 +370,26 @@ impl Driver {
                 s.waiters.wanted()
             }
         };
-        if next != s.armed && self.selector.reregister(s.fd, tok, next).is_ok() {
+        if next != s.armed && self.rearm(s, tok, next).is_ok() {
             s.armed = next;
         }
+    }
+
+    /// Changes what the backend watches for `s` (level and oneshot
+    /// backends) from `s.armed` to `next`. An exclusive registration cannot
+    /// be modified: it is deleted and added again, and left out of the
+    /// kernel's set while nothing is armed. The caller updates `s.armed`.
+    fn rearm(&self, s: &ScheduledIo, tok: u64, next: Interest) -> io::Result<()> {
+        if !s.exclusive {
+            return self.selector.reregister(s.fd, tok, next);
+        }
+        if !s.armed.is_empty() {
+            self.selector.deregister(s.fd)?;
+        }
+        if next.is_empty() {
+            return Ok(());
+        }
+        self.selector.register_exclusive(s.fd, tok, next)
     }
 
     /// Loop shutdown, after every task is gone: registrations still alive

@@ -91,8 +91,32 @@ impl<E: AsRawFd + Into<OwnedFd>> PollEvented<E> {
 
     /// Registers `io` for `interest` with the current thread's loop.
     pub fn new_with_interest(io: E, interest: Interest) -> io::Result<Self> {
+        Self::register(io, interest, false)
+    }
+
+    /// Registers `io` for `interest` *exclusively*: when several loops (the
+    /// workers of a multi-thread runtime, each with its own duplicate of
+    /// one listening socket) wait on the same file, one readiness change
+    /// wakes one of them, not all (`EPOLLEXCLUSIVE`). Meant for listening
+    /// sockets: `mini_rt::net::TcpListener` and `UnixListener` register this
+    /// way.
+    ///
+    /// Only the epoll backends in edge and level mode can do it; on the
+    /// others (epoll oneshot, poll, select, io_uring) this is the same as
+    /// [`new_with_interest`](Self::new_with_interest), and every waiting
+    /// loop wakes (the thundering herd): one takes the connection, the
+    /// others find `WouldBlock` (counted as spurious wakeups in
+    /// [`RuntimeStats`](crate::runtime::RuntimeStats)).
+    /// The exclusive registration ignores `PRIORITY` and read-closed
+    /// readiness, which the kernel does not allow with it and a listener
+    /// never reports. An empty `interest` registers non-exclusively.
+    pub fn new_exclusive(io: E, interest: Interest) -> io::Result<Self> {
+        Self::register(io, interest, true)
+    }
+
+    fn register(io: E, interest: Interest, exclusive: bool) -> io::Result<Self> {
         let fd = io.as_raw_fd();
-        match context::with_core(|core| Registration::new(core, fd, interest)) {
+        match context::with_core(|core| Registration::new(core, fd, interest, exclusive)) {
             Some(Ok(reg)) => Ok(PollEvented {
                 io: Some(io),
                 reg,

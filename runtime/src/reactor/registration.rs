@@ -80,6 +80,10 @@ pub(crate) struct Registration {
     pub(crate) fd: RawFd,
     /// What the object is registered for (e.g. a listener: readable only).
     pub(crate) interest: Interest,
+    /// Registered so that one readiness change wakes one of the loops
+    /// waiting on the same file, where the backend can (a listener shared
+    /// by workers: `PollEvented::new_exclusive`).
+    pub(crate) exclusive: bool,
     home: Mutex<Home>,
 }
 
@@ -112,13 +116,19 @@ pub(crate) struct Take {
 
 impl Registration {
     /// Registers `fd` for `interest` with `core`'s driver.
-    pub(crate) fn new(core: &Core, fd: RawFd, interest: Interest) -> io::Result<Arc<Registration>> {
+    pub(crate) fn new(
+        core: &Core,
+        fd: RawFd,
+        interest: Interest,
+        exclusive: bool,
+    ) -> io::Result<Arc<Registration>> {
         let reg = Arc::new(Registration {
             readiness: Readiness::default(),
             owner: AtomicU64::new(core.shared.id),
             token: AtomicU64::new(UNREGISTERED),
             fd,
             interest,
+            exclusive,
             home: Mutex::new(Home {
                 shared: Some(core.shared.clone()),
                 waiting: Vec::new(),
@@ -138,6 +148,7 @@ impl Registration {
             token: AtomicU64::new(UNREGISTERED),
             fd,
             interest,
+            exclusive: false,
             home: Mutex::new(Home::default()),
         })
     }

@@ -14,6 +14,18 @@
 //! `EPOLLONESHOT`, so a hung-up socket nobody waits on is reported at most
 //! once instead of on every call (the kernel always adds `EPOLLERR|EPOLLHUP`).
 //!
+//! Exclusive registrations ([`Epoll::register_exclusive`], for listening
+//! sockets that several loops wait on): `EPOLLEXCLUSIVE`, so that one
+//! readiness change wakes one of the epoll instances blocked on the file
+//! instead of all of them (the thundering herd). The kernel accepts it only
+//! with `EPOLL_CTL_ADD`, never with `EPOLL_CTL_MOD` (`EINVAL`), and only
+//! beside `EPOLLIN`, `EPOLLOUT`, `EPOLLET` and `EPOLLWAKEUP`: no
+//! `EPOLLONESHOT`, `EPOLLRDHUP` or `EPOLLPRI`. Edge mode registers such an
+//! fd once and never modifies it anyway; level mode changes what is armed
+//! by deleting and adding again (the reactor does that, see
+//! `Selector::exclusive`); oneshot mode, which re-arms with `EPOLL_CTL_MOD`
+//! after every event, cannot have it and herds.
+//!
 //! The cross-thread notifier (token [`NOTIFY_TOKEN`]) is always registered
 //! level-triggered without `EPOLLONESHOT`: in oneshot mode the reactor never
 //! re-arms it, so a oneshot notifier would be reported only once per runtime.
@@ -81,6 +93,44 @@ impl Epoll {
 
     pub(crate) fn register(&self, fd: RawFd, token: u64, interest: Interest) -> io::Result<()> {
         self.ctl(libc::EPOLL_CTL_ADD, fd, token, interest)
+    }
+
+    /// Registers `fd` with `EPOLLEXCLUSIVE` (edge or level mode only; see
+    /// the module docs): one readiness change wakes one waiting epoll
+    /// instance. `interest` must not be empty; such an fd is never modified,
+    /// only deleted (and, in level mode, added again).
+    pub(crate) fn register_exclusive(
+        &self,
+        fd: RawFd,
+        token: u64,
+        interest: Interest,
+    ) -> io::Result<()> {
+        debug_assert!(self.trigger != Trigger::Oneshot && !interest.is_empty());
+        let mut events = libc::EPOLLEXCLUSIVE as u32;
+        if self.trigger == Trigger::Edge {
+            events |= libc::EPOLLET as u32;
+        }
+        if interest.is_readable() {
+            events |= libc::EPOLLIN as u32;
+        }
+        if interest.is_writable() {
+            events |= libc::EPOLLOUT as u32;
+        }
+        let mut ev = libc::epoll_event { events, u64: token };
+        // SAFETY: `ev` is a valid epoll_event for the duration of the call.
+        syscall!(epoll_ctl(
+            self.epfd.as_raw_fd(),
+            libc::EPOLL_CTL_ADD,
+            fd,
+            &mut ev
+        ))
+        .map(drop)
+    }
+
+    /// Whether [`register_exclusive`](Self::register_exclusive) is usable:
+    /// not in oneshot mode (the kernel refuses `EPOLLONESHOT` beside it).
+    pub(crate) fn supports_exclusive(&self) -> bool {
+        self.trigger != Trigger::Oneshot
     }
 
     pub(crate) fn reregister(&self, fd: RawFd, token: u64, interest: Interest) -> io::Result<()> {

@@ -346,6 +346,36 @@ impl Selector {
         }
     }
 
+    /// Whether this multiplexer can register an fd *exclusively*: one
+    /// readiness change wakes one of the loops blocked on the same file
+    /// (`EPOLLEXCLUSIVE`; epoll edge and level modes). Elsewhere every loop
+    /// waiting on the file wakes (the thundering herd): epoll's oneshot mode
+    /// re-arms with `EPOLL_CTL_MOD`, which the kernel refuses for an
+    /// exclusive fd; poll and select wake every thread in `ppoll`/`pselect`
+    /// on the file; io_uring's poll requests are each woken.
+    ///
+    /// An exclusive registration is never modified (`reregister` is not
+    /// called for it): where a level backend changes what is armed, the
+    /// reactor deregisters it and registers it again, and an fd with
+    /// nothing armed is not in the kernel's set at all.
+    pub(crate) fn supports_exclusive(&self) -> bool {
+        matches!(self, Selector::Epoll(s) if s.supports_exclusive())
+    }
+
+    /// Registers `fd` exclusively (see [`supports_exclusive`](Self::supports_exclusive),
+    /// which must be true; `interest` not empty).
+    pub(crate) fn register_exclusive(
+        &self,
+        fd: RawFd,
+        token: u64,
+        interest: Interest,
+    ) -> io::Result<()> {
+        match self {
+            Selector::Epoll(s) => s.register_exclusive(fd, token, interest),
+            _ => self.register(fd, token, interest),
+        }
+    }
+
     pub(crate) fn reregister(&self, fd: RawFd, token: u64, interest: Interest) -> io::Result<()> {
         match self {
             Selector::Epoll(s) => s.reregister(fd, token, interest),

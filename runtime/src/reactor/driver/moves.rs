@@ -19,7 +19,9 @@ impl Driver {
                 _ => return Vec::new(),
             }
         };
-        let _ = self.selector.deregister(fd);
+        if removed.in_kernel(self.trigger) {
+            let _ = self.selector.deregister(fd);
+        }
         let mut removed = removed;
         removed.waiters.take_all()
     }
