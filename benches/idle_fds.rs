@@ -17,6 +17,9 @@
 //! machine refuses (io-uring where the kernel refuses io_uring) is left out,
 //! with the reason printed.
 
+#[path = "support/plot.rs"]
+mod plot;
+
 use mini_rt::io::Interest;
 use mini_rt::runtime::Backend;
 use mini_rt::sys::{Events, Poller};
@@ -286,98 +289,38 @@ fn raise_nofile(n: u64) {
 
 /// A log-log line plot of ns per event against idle fds, one line per backend.
 fn svg(names: &[&str], m: &[Vec<Option<Cell>>]) -> String {
-    const COLORS: [&str; 6] = [
-        "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#d62728", "#8c564b",
-    ];
-    let (w, h, left, right, top, bottom) = (720.0, 440.0, 80.0, 170.0, 40.0, 60.0);
-    let values = m.iter().flatten().flatten().map(|c| c.ns);
-    let lo = values
-        .clone()
-        .fold(f64::MAX, f64::min)
-        .max(1.0)
-        .log10()
-        .floor();
-    let hi = values.fold(1.0, f64::max).log10().ceil().max(lo + 1.0);
-    let x = |n: usize| left + ((n as f64).log10() - 1.0) / 3.0 * (w - left - right);
-    let y = |v: f64| top + (hi - v.log10()) / (hi - lo) * (h - top - bottom);
-    let mut s = String::new();
-    let _ = writeln!(
-        s,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" font-family="sans-serif" font-size="12">"#
-    );
-    let _ = writeln!(s, r#"<rect width="{w}" height="{h}" fill="white"/>"#);
-    let _ = writeln!(
-        s,
-        r#"<text x="{}" y="22" text-anchor="middle" font-size="15">mini_rt: cost per event (wait + read + write) vs. idle registered fds</text>"#,
-        w / 2.0
-    );
-    for &n in &SIZES {
-        let _ = writeln!(
-            s,
-            r##"<line x1="{0}" y1="{top}" x2="{0}" y2="{1}" stroke="#ddd"/><text x="{0}" y="{2}" text-anchor="middle">{n}</text>"##,
-            x(n).round(),
-            h - bottom,
-            h - bottom + 18.0
-        );
-    }
-    for e in lo as i32..=hi as i32 {
-        let v = 10f64.powi(e);
-        let label = match e {
-            ..=2 => format!("{v} ns"),
-            3..=5 => format!("{} µs", v / 1e3),
-            _ => format!("{} ms", v / 1e6),
-        };
-        let _ = writeln!(
-            s,
-            r##"<line x1="{left}" y1="{0}" x2="{1}" y2="{0}" stroke="#ddd"/><text x="{2}" y="{3}" text-anchor="end">{label}</text>"##,
-            y(v).round(),
-            w - right,
-            left - 6.0,
-            y(v).round() + 4.0
-        );
-    }
-    let _ = writeln!(
-        s,
-        r#"<text x="{}" y="{}" text-anchor="middle">idle fds registered (log scale)</text>"#,
-        (left + w - right) / 2.0,
-        h - 16.0
-    );
-    let _ = writeln!(
-        s,
-        r#"<text x="18" y="{0}" text-anchor="middle" transform="rotate(-90 18 {0})">ns per event (log scale)</text>"#,
-        (top + h - bottom) / 2.0
-    );
-    for (bi, (name, per_size)) in names.iter().zip(m).enumerate() {
-        let color = COLORS[bi % COLORS.len()];
-        let points: Vec<String> = SIZES
-            .iter()
-            .zip(per_size)
-            .filter_map(|(&n, v)| v.map(|v| format!("{:.1},{:.1}", x(n), y(v.ns))))
-            .collect();
-        let _ = writeln!(
-            s,
-            r#"<polyline points="{}" fill="none" stroke="{color}" stroke-width="2"/>"#,
-            points.join(" ")
-        );
-        for p in &points {
-            let (px, py) = p.split_once(',').unwrap();
-            let _ = writeln!(s, r#"<circle cx="{px}" cy="{py}" r="3" fill="{color}"/>"#);
-        }
-        let note = if per_size.iter().any(Option::is_none) {
-            " (fd &lt; 1024)"
-        } else {
-            ""
-        };
-        let ly = top + 20.0 + 22.0 * bi as f64;
-        let _ = writeln!(
-            s,
-            r#"<line x1="{0}" y1="{ly}" x2="{1}" y2="{ly}" stroke="{color}" stroke-width="2"/><text x="{2}" y="{3}">{name}{note}</text>"#,
-            w - right + 16.0,
-            w - right + 40.0,
-            w - right + 46.0,
-            ly + 4.0
-        );
-    }
-    s.push_str("</svg>\n");
-    s
+    let x_ticks: Vec<f64> = SIZES.iter().map(|&n| n as f64).collect();
+    let series = names
+        .iter()
+        .zip(m)
+        .map(|(name, per_size)| {
+            let note = if per_size.iter().any(Option::is_none) {
+                " (fd &lt; 1024)"
+            } else {
+                ""
+            };
+            plot::Series {
+                name: format!("{name}{note}"),
+                points: SIZES
+                    .iter()
+                    .zip(per_size)
+                    .filter_map(|(&n, v)| v.map(|v| (n as f64, v.ns)))
+                    .collect(),
+            }
+        })
+        .collect();
+    plot::svg(&plot::Plot {
+        title: "mini_rt: cost per event (wait + read + write) vs. idle registered fds",
+        x_label: "idle fds registered (log scale)",
+        y_label: "ns per event (log scale)",
+        x_ticks: &x_ticks,
+        x_log: true,
+        y_log: true,
+        y_tick_label: |v| match v {
+            v if v < 1e3 => format!("{v} ns"),
+            v if v < 1e6 => format!("{} µs", v / 1e3),
+            v => format!("{} ms", v / 1e6),
+        },
+        series,
+    })
 }
