@@ -94,6 +94,14 @@ impl TcpListener {
     /// Any number of tasks may wait in `accept` on one listener (say behind
     /// an `Arc`): each is woken when a connection comes, one of them takes
     /// it, and the others wait again.
+    ///
+    /// Several workers accepting on one port each wrap their own duplicate
+    /// of the socket (`from_std(std_listener.try_clone()?)`): the listener
+    /// is registered with `EPOLLEXCLUSIVE` on the epoll backends in edge
+    /// and level mode, so a connection wakes one waiting worker, not all
+    /// (on epoll oneshot, poll, select and io_uring, all wake). Or give
+    /// each worker its own `SO_REUSEPORT` listener
+    /// ([`TcpSocket::set_reuseport`](crate::TcpSocket::set_reuseport)).
     pub async fn accept(&self) -> io::Result<(TcpStream, SocketAddr)> {
         let (fd, peer) = accept_with_backoff(|| {
             self.io

@@ -180,9 +180,19 @@ impl Handle {
     /// Runs `factory` once on every worker (once on a current-thread
     /// runtime's loop) and spawns the future it returns there, with
     /// [`spawn`](crate::task::spawn)'s rules: the future need not be `Send`
-    /// and stays on that worker. For one server loop per worker, each with
-    /// its own `SO_REUSEPORT` listener, say. Returns the join handles in
-    /// worker order; aborting one aborts that worker's task.
+    /// and stays on that worker. Returns the join handles in worker order;
+    /// aborting one aborts that worker's task.
+    ///
+    /// The two ways to accept on every worker: one `SO_REUSEPORT` listener
+    /// per worker, created inside the factory (`TcpSocket::set_reuseport`,
+    /// `bind`, `listen`: the kernel spreads connections over the
+    /// listeners), or one listening socket shared by all, each worker
+    /// wrapping its own duplicate (`TcpListener::from_std(std.try_clone()?)`
+    /// in the factory). A shared listener is registered with
+    /// `EPOLLEXCLUSIVE` on the epoll backends in edge and level mode, so
+    /// each connection wakes one waiting worker; on epoll oneshot, poll,
+    /// select and io_uring every waiting worker wakes (the thundering herd;
+    /// see `benches/herd.rs`).
     pub fn spawn_on_each_worker<F, Fut>(&self, factory: F) -> Vec<JoinHandle<Fut::Output>>
     where
         F: Fn() -> Fut + Send + Sync + 'static,
