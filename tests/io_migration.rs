@@ -461,3 +461,30 @@ fn into_std_and_drop_away_from_the_holding_worker() {
         "the dropped end was not closed"
     );
 }
+
+/// A socket `block_on`'s loop registered, dropped on a worker while no
+/// thread is in `block_on`: closed at once (the idle loop's core
+/// deregisters it on the spot), not at the next `block_on`.
+#[test]
+fn socket_dropped_on_a_worker_while_block_on_is_idle_is_closed_at_once() {
+    use std::io::Read;
+    let rt = mt(2);
+    let (ours, mut theirs) = std::os::unix::net::UnixStream::pair().unwrap();
+    let ours = rt.block_on(async { UnixStream::from_std(ours).unwrap() });
+    let (done_tx, done_rx) = std::sync::mpsc::channel();
+    let _task = rt.spawn(async move {
+        // Written as is (nothing to wait for), so it never moves here.
+        ours.try_write(b"x").unwrap();
+        drop(ours);
+        done_tx.send(thread::current().id()).unwrap();
+    });
+    let worker = done_rx.recv_timeout(Duration::from_secs(10)).unwrap();
+    assert_ne!(worker, thread::current().id());
+    theirs
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let mut buf = [0u8; 2];
+    assert_eq!(theirs.read(&mut buf).unwrap(), 1);
+    let eof = theirs.read(&mut buf);
+    assert_eq!(eof.ok(), Some(0), "the dropped socket was not closed");
+}
