@@ -268,6 +268,36 @@ fn stats_sum_over_workers() {
     assert!(total.polls >= per);
 }
 
+/// `shutdown_background` returns without waiting for a worker that is
+/// stuck (a task blocking its thread); `shutdown_timeout` waits no longer
+/// than asked.
+#[test]
+fn shutdown_background_and_timeout_do_not_wait_for_a_stuck_worker() {
+    for background in [true, false] {
+        let rt = mt(2);
+        let (release_tx, release_rx) = mpsc::channel::<()>();
+        let (stuck_tx, stuck_rx) = mpsc::channel();
+        let _stuck = rt.spawn(async move {
+            stuck_tx.send(()).unwrap();
+            // Blocks its worker thread (what a task must never do).
+            let _ = release_rx.recv_timeout(std::time::Duration::from_secs(30));
+        });
+        stuck_rx.recv_timeout(Duration::from_secs(10)).unwrap();
+        let start = std::time::Instant::now();
+        if background {
+            rt.shutdown_background();
+        } else {
+            rt.shutdown_timeout(Duration::from_millis(100));
+        }
+        let took = start.elapsed();
+        assert!(
+            took < Duration::from_secs(2),
+            "background {background}: {took:?}"
+        );
+        release_tx.send(()).unwrap();
+    }
+}
+
 #[test]
 #[should_panic(expected = "Worker threads cannot be set to 0")]
 fn zero_workers_is_refused() {

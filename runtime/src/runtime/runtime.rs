@@ -173,28 +173,32 @@ impl Runtime {
         self.handle.backend()
     }
 
-    /// Drops the runtime without waiting for blocking threads (as dropping does).
-    pub fn shutdown_background(self) {
-        drop(self);
+    /// Shuts the runtime down without waiting: `block_on`'s loop is shut
+    /// down here as dropping does, the workers are told to stop and left to
+    /// shut their loops down on their own threads (not joined), and blocking
+    /// threads are never waited for.
+    pub fn shutdown_background(mut self) {
+        self.shutdown(None);
     }
 
     /// Shuts the runtime down as dropping it does, but waits at most
     /// `timeout` (instead of 5 s) for the workers of a multi-thread runtime
     /// to finish; blocking threads are never waited for.
     pub fn shutdown_timeout(mut self, timeout: Duration) {
-        self.shutdown(timeout);
+        self.shutdown(Some(timeout));
     }
 
     /// Stops the workers, shuts `block_on`'s loop down here, then joins the
-    /// workers (each shuts its own loop down on its thread meanwhile).
-    fn shutdown(&mut self, bound: Duration) {
+    /// workers (each shuts its own loop down on its thread meanwhile),
+    /// waiting at most `bound` (`None`: not at all).
+    fn shutdown(&mut self, bound: Option<Duration>) {
         let workers = self.workers.take();
         if let Some(w) = &workers {
             w.stop();
         }
         self.shutdown_main();
         self.handle.inner.blocking.shutdown();
-        if let Some(w) = workers {
+        if let (Some(w), Some(bound)) = (workers, bound) {
             w.join(bound);
         }
     }
@@ -238,7 +242,7 @@ impl Runtime {
 
 impl Drop for Runtime {
     fn drop(&mut self) {
-        self.shutdown(WORKER_SHUTDOWN_BOUND);
+        self.shutdown(Some(WORKER_SHUTDOWN_BOUND));
     }
 }
 

@@ -115,8 +115,14 @@ impl Shared {
     }
 
     /// Hands an fd whose owner was dropped on another thread to the loop,
-    /// which deregisters it and then closes it.
+    /// which deregisters it and then closes it; with no thread driving the
+    /// loop, that is done here and now on its idle core, so the fd does not
+    /// stay open until the next `block_on`.
     pub(crate) fn release_remote(&self, token: u64, fd: OwnedFd) {
+        if let Some(core) = self.idle.lock().as_deref() {
+            core.driver.deregister_token(token, &fd);
+            return; // dropping `fd` closes it
+        }
         let mut remote = self.remote.lock();
         if remote.closed {
             return; // dropping `fd` closes it; the backend is gone already

@@ -74,8 +74,9 @@ impl IoUring {
                 // SAFETY: the state lock is held (see `try_push`).
                 let sq = unsafe { self.ring.submission_shared() };
                 // A poll without waiting: a system call only for something
-                // to submit or completions held in the overflow list.
-                if !sq.is_empty() || sq.cq_overflow() {
+                // to submit, completions held in the overflow list, or task
+                // work that would post completions (IORING_SQ_TASKRUN).
+                if !sq.is_empty() || sq.cq_overflow() || sq.taskrun() {
                     drop(sq);
                     self.submit(&mut st)?;
                 }
