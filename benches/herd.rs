@@ -20,10 +20,10 @@
 //! space. Then accepts per second and the connections each worker accepted
 //! (min/max).
 
-#[path = "herd/run.rs"]
-mod run;
 #[path = "support/plot.rs"]
 mod plot;
+#[path = "herd/run.rs"]
+mod run;
 
 use mini_rt::runtime::Builder;
 use run::{Mode, Outcome};

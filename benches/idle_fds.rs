@@ -23,7 +23,6 @@ mod plot;
 use mini_rt::io::Interest;
 use mini_rt::runtime::Backend;
 use mini_rt::sys::{Events, Poller};
-use std::fmt::Write as _;
 use std::io::{self, Read, Write};
 use std::os::fd::AsRawFd;
 use std::os::unix::net::{UnixDatagram, UnixStream};

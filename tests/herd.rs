@@ -12,6 +12,8 @@
 //! and the runtime's IO wakeups (`RuntimeStats::wakeups`, per worker).
 //! Backend: `MINI_RT_BACKEND` (CI runs this file once per backend).
 
+// Shared with the benchmark, which uses all of it.
+#[allow(dead_code)]
 #[path = "../benches/herd/run.rs"]
 mod herd;
 

@@ -200,7 +200,9 @@ async fn accept_loop(
     counts: &Counts,
 ) -> io::Result<()> {
     let l = match (mode, shared) {
-        (Mode::Plain, Some(s)) => PollEvented::new_with_interest(s.try_clone()?, Interest::READABLE)?,
+        (Mode::Plain, Some(s)) => {
+            PollEvented::new_with_interest(s.try_clone()?, Interest::READABLE)?
+        }
         (_, Some(s)) => PollEvented::new_exclusive(s.try_clone()?, Interest::READABLE)?,
         (_, None) => {
             let s = TcpSocket::new_v4()?;

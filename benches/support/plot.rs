@@ -40,9 +40,17 @@ const COLORS: [&str; 6] = [
 /// The plot as an SVG document.
 pub fn svg(p: &Plot) -> String {
     let (w, h, left, right, top, bottom) = (720.0, 440.0, 80.0, 190.0, 40.0, 60.0);
-    let values = p.series.iter().flat_map(|s| s.points.iter().map(|&(_, y)| y));
+    let values = p
+        .series
+        .iter()
+        .flat_map(|s| s.points.iter().map(|&(_, y)| y));
     let (lo, hi, y_ticks): (f64, f64, Vec<f64>) = if p.y_log {
-        let lo = values.clone().fold(f64::MAX, f64::min).max(1.0).log10().floor();
+        let lo = values
+            .clone()
+            .fold(f64::MAX, f64::min)
+            .max(1.0)
+            .log10()
+            .floor();
         let hi = values.fold(1.0, f64::max).log10().ceil().max(lo + 1.0);
         let ticks = (lo as i32..=hi as i32).map(|e| 10f64.powi(e)).collect();
         (lo, hi, ticks)
@@ -50,7 +58,9 @@ pub fn svg(p: &Plot) -> String {
         let max = values.fold(0.0, f64::max).max(1e-9);
         let step = nice_step(max / 5.0);
         let hi = (max / step).ceil() * step;
-        let ticks = (0..=(hi / step).round() as usize).map(|i| i as f64 * step).collect();
+        let ticks = (0..=(hi / step).round() as usize)
+            .map(|i| i as f64 * step)
+            .collect();
         (0.0, hi, ticks)
     };
     let fx = |v: f64| if p.x_log { v.log10() } else { v };
@@ -109,14 +119,20 @@ pub fn svg(p: &Plot) -> String {
     for (i, series) in p.series.iter().enumerate() {
         let color = COLORS[i % COLORS.len()];
         let points: Vec<(f64, f64)> = series.points.iter().map(|&(a, b)| (x(a), y(b))).collect();
-        let line: Vec<String> = points.iter().map(|(a, b)| format!("{a:.1},{b:.1}")).collect();
+        let line: Vec<String> = points
+            .iter()
+            .map(|(a, b)| format!("{a:.1},{b:.1}"))
+            .collect();
         let _ = writeln!(
             s,
             r#"<polyline points="{}" fill="none" stroke="{color}" stroke-width="2"/>"#,
             line.join(" ")
         );
         for (px, py) in &points {
-            let _ = writeln!(s, r#"<circle cx="{px:.1}" cy="{py:.1}" r="3" fill="{color}"/>"#);
+            let _ = writeln!(
+                s,
+                r#"<circle cx="{px:.1}" cy="{py:.1}" r="3" fill="{color}"/>"#
+            );
         }
         let ly = top + 20.0 + 22.0 * i as f64;
         let _ = writeln!(
