@@ -124,6 +124,9 @@ async fn sweep(shared: Weak<Shared>) {
         return;
     };
     let mut ticks = mini_rt::time::interval(every);
+    // After a stall (a busy loop, or a jump of paused time) one sweep does
+    // the work of all the missed ones: don't replay them.
+    ticks.set_missed_tick_behavior(mini_rt::time::MissedTickBehavior::Skip);
     loop {
         ticks.tick().await;
         let Some(shared) = shared.upgrade() else {

@@ -1,6 +1,6 @@
 //! Expiry with short real TTLs: keys are not gone before their TTL, are
 //! removed when read after it, and the periodic sweep removes those
-//! nobody reads.
+//! nobody reads; and with hour- and day-long TTLs under paused time.
 
 use super::client::Client;
 use super::{server, start, test_config};
@@ -110,4 +110,55 @@ fn ttl_and_pttl_count_down_from_what_was_set() {
         assert!((4..=5).contains(&ttl), "TTL {ttl}");
         Ok(())
     });
+}
+
+/// Paused time on every backend. Not `on_each_backend`: its bound is a
+/// virtual timeout, which the hours advanced here would fire; the bound
+/// here is real time, checked from another thread.
+#[test]
+fn keys_expire_at_their_ttl_under_paused_time() {
+    let _fds = super::shared_fds();
+    for backend in support::backends() {
+        let (done, finished) = std::sync::mpsc::channel();
+        let run = std::thread::spawn(move || {
+            let rt = mini_rt::runtime::Builder::new_current_thread()
+                .backend(backend)
+                .start_paused(true)
+                .build()
+                .unwrap();
+            let res = rt.block_on(paused_expiry());
+            let _ = done.send(());
+            res
+        });
+        if finished.recv_timeout(Duration::from_secs(20)).is_err() {
+            panic!("[{backend}] paused-time expiry did not finish within 20 s");
+        }
+        run.join()
+            .unwrap()
+            .unwrap_or_else(|e| panic!("[{backend}] {e}"));
+    }
+}
+
+async fn paused_expiry() -> std::io::Result<()> {
+    let mut c = Client::connect(start(test_config()).await?).await?;
+    let start_at = Instant::now();
+    assert_eq!(c.line("SET hour v EX 3600").await?, "OK");
+    assert_eq!(c.line("SET day v EX 86400").await?, "OK");
+    // An hour less a second of virtual time: still there, exactly.
+    mini_rt::time::advance(Duration::from_secs(3599)).await;
+    assert_eq!(int(&c.line("TTL hour").await?), 1);
+    assert_eq!(c.line("EXISTS hour day").await?, "(integer) 2");
+    // Past the hour: the sweep removes it with nobody reading it.
+    mini_rt::time::advance(Duration::from_secs(2)).await;
+    while int(&c.line("DBSIZE").await?) != 1 {
+        sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(c.line("GET hour").await?, "(nil)");
+    // To a second past the day (`advance`: a sleep would be woken by
+    // every 10 ms sweep on the way, as tokio's auto-advance would be).
+    let day = start_at + Duration::from_secs(86_401);
+    mini_rt::time::advance(day - Instant::now()).await;
+    assert_eq!(c.line("GET day").await?, "(nil)");
+    assert_eq!(c.line("DBSIZE").await?, "(integer) 0");
+    Ok(())
 }
