@@ -59,7 +59,7 @@ pub fn poll_events(
         selector.register(fd, i as u64, interest)?;
     }
     let mut buf = EventBuf::with_capacity(fds.len());
-    selector.select(&mut buf, timeout)?;
+    selector.wait(&mut buf, timeout)?;
     let mut n = 0;
     for ev in &buf.list {
         let (fd, interest) = fds[ev.token as usize];
@@ -230,7 +230,7 @@ impl Poller {
         let deadline = timeout.and_then(|t| Instant::now().checked_add(t));
         let mut left = timeout;
         loop {
-            self.selector.select(&mut events.buf, left)?;
+            self.selector.wait(&mut events.buf, left)?;
             let mut woken = false;
             {
                 let fds = self.fds.lock();

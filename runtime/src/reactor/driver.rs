@@ -182,7 +182,7 @@ impl Driver {
             .sum()
     }
 
-    pub(crate) fn timers(&self) -> usize {
+    pub(crate) fn timer_count(&self) -> usize {
         self.timers.borrow().len()
     }
 
@@ -321,7 +321,7 @@ impl Driver {
     ) -> bool {
         let mut notified = false;
         let mut events = self.events.borrow_mut();
-        if let Err(e) = self.selector.select(&mut events, wait) {
+        if let Err(e) = self.selector.wait(&mut events, wait) {
             panic!(
                 "mini_rt: the {} backend failed to wait for events: {e}",
                 shared.backend

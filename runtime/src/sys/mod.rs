@@ -21,7 +21,7 @@
 //!   as an error, epoll silently drops it, and io_uring's poll request would
 //!   keep the file open: its `deregister` cancels the request in the kernel
 //!   before returning, so that the close really closes).
-//! * `select(events, timeout)`: wait until at least one watched fd is ready, the
+//! * `wait(events, timeout)`: block until at least one watched fd is ready, the
 //!   timeout (nanosecond precision; `None` = forever) passes, or `Notifier` is
 //!   signalled; fill `events` with `(token, Ready)` pairs. `EINTR` is reported as
 //!   zero events, never as an error. epoll reports at most the buffer's
@@ -35,7 +35,7 @@
 //!   `NOTIFY_TOKEN`. Whatever the backend's triggering, it is reported every
 //!   time it is signalled: oneshot mode never disarms it.
 //!
-//! Changes made while another thread is blocked in `select` reach the kernel
+//! Changes made while another thread is blocked in `wait` reach the kernel
 //! at once on epoll, but poll and select wait on a snapshot taken when the
 //! wait began, and io_uring leaves submitting to the waiting thread (the
 //! kernel runs a poll request's completion work on the thread that submitted
@@ -78,13 +78,14 @@ pub(crate) mod hyper_buf;
 mod interest;
 #[cfg(feature = "io-uring")]
 mod io_uring;
-mod level;
+mod fd_table;
 pub mod net;
 mod notifier;
 mod poll;
 pub(crate) mod process;
 pub mod read_buf;
 mod select;
+mod snapshot_lock;
 pub(crate) mod signal;
 pub(crate) mod thread;
 pub mod unix_cred;
@@ -126,7 +127,7 @@ pub(crate) struct Event {
     pub(crate) ready: Ready,
 }
 
-/// A reusable buffer of events filled by [`Selector::select`], with the
+/// A reusable buffer of events filled by [`Selector::wait`], with the
 /// backends' scratch space, so that a wait allocates nothing once warm.
 #[derive(Debug)]
 pub(crate) struct EventBuf {
@@ -274,22 +275,22 @@ impl Selector {
         }
     }
 
-    pub(crate) fn select(
+    pub(crate) fn wait(
         &self,
         events: &mut EventBuf,
         timeout: Option<Duration>,
     ) -> io::Result<()> {
         events.list.clear();
         match self {
-            Selector::Epoll(s) => s.select(events, timeout),
-            Selector::Poll(s) => s.select(events, timeout),
-            Selector::Select(s) => s.select(events, timeout),
+            Selector::Epoll(s) => s.wait(events, timeout),
+            Selector::Poll(s) => s.wait(events, timeout),
+            Selector::Select(s) => s.wait(events, timeout),
             #[cfg(feature = "io-uring")]
-            Selector::IoUring(s) => s.select(events, timeout),
+            Selector::IoUring(s) => s.wait(events, timeout),
         }
     }
 
-    /// Whether a thread is blocked in `select` on a snapshot of the interest
+    /// Whether a thread is blocked in `wait` on a snapshot of the interest
     /// set that a change just made stale (poll and select), or on SQEs it
     /// must submit (io_uring); epoll sees changes at once. Read it *after*
     /// the change: the state and this flag are updated under the same lock,
