@@ -21,8 +21,8 @@
 mod plot;
 
 use mini_rt::io::Interest;
-use mini_rt::runtime::Backend;
 use mini_rt::poller::{Events, Poller};
+use mini_rt::runtime::Backend;
 use std::io::{self, Read, Write};
 use std::os::fd::AsRawFd;
 use std::os::unix::net::{UnixDatagram, UnixStream};

@@ -18,8 +18,8 @@
 //! Try `strace -f -c` on it to compare the backends' system calls.
 
 use mini_rt::io::Interest;
-use mini_rt::runtime::Backend;
 use mini_rt::poller::{poll_events, Events, Poller};
+use mini_rt::runtime::Backend;
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::os::fd::AsRawFd;

@@ -21,8 +21,8 @@
 //! connection, every echo waited for, then the connections close.
 
 use mini_rt::io::Interest;
-use mini_rt::runtime::Backend;
 use mini_rt::poller::{Events, Poller};
+use mini_rt::runtime::Backend;
 use std::io::{self, ErrorKind, Read, Write};
 use std::net::TcpStream;
 use std::os::fd::AsRawFd;

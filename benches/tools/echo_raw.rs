@@ -11,8 +11,8 @@
 //! waits for writability before reading that connection again.
 
 use mini_rt::io::Interest;
-use mini_rt::runtime::Backend;
 use mini_rt::poller::{Events, Poller};
+use mini_rt::runtime::Backend;
 use std::io::{self, ErrorKind, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::os::fd::AsRawFd;

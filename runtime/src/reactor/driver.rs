@@ -8,8 +8,8 @@
 use super::registration::{Registration, Waiting};
 use super::scheduled_io::{WaiterKey, Waiters};
 use super::ReadyEvent;
-use crate::runtime::{Shared, Stats};
 use crate::runtime::Backend;
+use crate::runtime::{Shared, Stats};
 use crate::sys::{EventBuf, Interest, Ready, Selector, Trigger, NOTIFY_TOKEN};
 use crate::time::heap::TimerHeap;
 use crate::time::{can_auto_advance, Clock};

@@ -150,11 +150,7 @@ impl Epoll {
         .map(drop)
     }
 
-    pub(crate) fn wait(
-        &self,
-        events: &mut EventBuf,
-        timeout: Option<Duration>,
-    ) -> io::Result<()> {
+    pub(crate) fn wait(&self, events: &mut EventBuf, timeout: Option<Duration>) -> io::Result<()> {
         let cap = events.capacity();
         events.epoll.clear();
         events.epoll.reserve(cap);

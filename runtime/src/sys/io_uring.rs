@@ -278,11 +278,7 @@ impl IoUring {
         self.push(st, sqe);
     }
 
-    pub(crate) fn wait(
-        &self,
-        events: &mut EventBuf,
-        timeout: Option<Duration>,
-    ) -> io::Result<()> {
+    pub(crate) fn wait(&self, events: &mut EventBuf, timeout: Option<Duration>) -> io::Result<()> {
         let deadline = timeout.and_then(|t| Instant::now().checked_add(t));
         let mut left = timeout;
         loop {

@@ -73,20 +73,20 @@ use std::os::fd::RawFd;
 use std::time::Duration;
 
 mod epoll;
+mod fd_table;
 #[cfg(feature = "hyper")]
 pub(crate) mod hyper_buf;
 mod interest;
 #[cfg(feature = "io-uring")]
 mod io_uring;
-mod fd_table;
 pub mod net;
 mod notifier;
 mod poll;
 pub(crate) mod process;
 pub mod read_buf;
 mod select;
-mod snapshot_lock;
 pub(crate) mod signal;
+mod snapshot_lock;
 pub(crate) mod thread;
 pub mod unix_cred;
 
@@ -275,11 +275,7 @@ impl Selector {
         }
     }
 
-    pub(crate) fn wait(
-        &self,
-        events: &mut EventBuf,
-        timeout: Option<Duration>,
-    ) -> io::Result<()> {
+    pub(crate) fn wait(&self, events: &mut EventBuf, timeout: Option<Duration>) -> io::Result<()> {
         events.list.clear();
         match self {
             Selector::Epoll(s) => s.wait(events, timeout),

@@ -93,11 +93,7 @@ impl Poll {
         self.state.has_waiters()
     }
 
-    pub(crate) fn wait(
-        &self,
-        events: &mut EventBuf,
-        timeout: Option<Duration>,
-    ) -> io::Result<()> {
+    pub(crate) fn wait(&self, events: &mut EventBuf, timeout: Option<Duration>) -> io::Result<()> {
         let mut fds = std::mem::take(&mut events.poll);
         let snapshot = |st: &State| {
             fds.clear();

@@ -118,11 +118,7 @@ impl Select {
         self.state.has_waiters()
     }
 
-    pub(crate) fn wait(
-        &self,
-        events: &mut EventBuf,
-        timeout: Option<Duration>,
-    ) -> io::Result<()> {
+    pub(crate) fn wait(&self, events: &mut EventBuf, timeout: Option<Duration>) -> io::Result<()> {
         let snapshot = |st: &State| (st.sets, st.nfds);
         let wait = |(sets, nfds): &mut ([libc::fd_set; 3], usize), ts_ptr| {
             let [r, w, x] = sets;
