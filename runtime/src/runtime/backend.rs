@@ -3,7 +3,7 @@
 use crate::sys::Trigger;
 use std::io;
 
-/// Which readiness multiplexer a runtime (or a [`Poller`]) uses.
+/// Which readiness multiplexer a runtime (or a [`Poller`](crate::poller::Poller)) uses.
 ///
 /// Chosen with [`Builder::backend`](crate::runtime::Builder::backend), the
 /// `MINI_RT_BACKEND` environment variable or `#[mini_rt::main(backend = "...")]`;
@@ -40,9 +40,9 @@ pub enum Backend {
     /// system call of its own. Where the kernel refuses io_uring (too old,
     /// `kernel.io_uring_disabled`, a seccomp filter) or the crate was built
     /// without its `io-uring` feature, building a runtime or a
-    /// [`Poller`] fails with [`io::ErrorKind::Unsupported`] and a message
-    /// naming the cause and the backends that work; there is no silent
-    /// fallback.
+    /// [`Poller`](crate::poller::Poller) fails with
+    /// [`io::ErrorKind::Unsupported`] and a message naming the cause and the
+    /// backends that work; there is no silent fallback.
     IoUring,
 }
 
