@@ -1,5 +1,5 @@
 //! What idle fds cost each backend: one socket pair plays ping-pong (one byte
-//! back and forth) through a `mini_rt::sys::Poller` while 10, 100, 1000 or
+//! back and forth) through a `mini_rt::poller::Poller` while 10, 100, 1000 or
 //! 10 000 idle fds (unbound Unix datagram sockets, never readable) are
 //! registered beside it.
 //!
@@ -21,8 +21,8 @@
 mod plot;
 
 use mini_rt::io::Interest;
+use mini_rt::poller::{Events, Poller};
 use mini_rt::runtime::Backend;
-use mini_rt::sys::{Events, Poller};
 use std::io::{self, Read, Write};
 use std::os::fd::AsRawFd;
 use std::os::unix::net::{UnixDatagram, UnixStream};

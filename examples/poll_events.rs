@@ -1,5 +1,5 @@
 //! The seed's two-address client without async: readiness callbacks from
-//! `mini_rt::sys::{poll_events, Poller}` drive "connect → write → done", on
+//! `mini_rt::poller::{poll_events, Poller}` drive "connect → write → done", on
 //! every backend in turn or on the one named by the first argument.
 //!
 //! ```text
@@ -18,8 +18,8 @@
 //! Try `strace -f -c` on it to compare the backends' system calls.
 
 use mini_rt::io::Interest;
+use mini_rt::poller::{poll_events, Events, Poller};
 use mini_rt::runtime::Backend;
-use mini_rt::sys::{poll_events, Events, Poller};
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::os::fd::AsRawFd;

@@ -6,9 +6,9 @@
 mod support;
 
 use mini_rt::io::{Interest, Ready};
+use mini_rt::poller::{poll_events, Events, Poller};
 use mini_rt::reactor::PollEvented;
 use mini_rt::runtime::{Backend, Builder, Runtime};
-use mini_rt::sys::{poll_events, Events, Poller};
 use std::io::{self, Write};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::os::unix::net::UnixStream;

@@ -10,9 +10,9 @@
 mod support;
 
 use mini_rt::io::{Interest, Ready};
+use mini_rt::poller::{Events, Poller};
 use mini_rt::reactor::PollEvented;
 use mini_rt::runtime::{Backend, Builder, Handle};
-use mini_rt::sys::{Events, Poller};
 use std::io::{self, Write};
 use std::os::fd::AsRawFd;
 use std::os::unix::net::UnixStream;

@@ -77,7 +77,7 @@ async fn on_io_uring() -> mini_rt::runtime::Backend {
 #[test]
 fn backend_io_uring() {
     use mini_rt::runtime::Backend;
-    match mini_rt::sys::Poller::new(Backend::IoUring) {
+    match mini_rt::poller::Poller::new(Backend::IoUring) {
         Err(e) if e.kind() == io::ErrorKind::Unsupported => eprintln!("skipped: {e}"),
         _ => assert_eq!(on_io_uring(), Backend::IoUring),
     }

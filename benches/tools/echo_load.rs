@@ -1,7 +1,7 @@
 //! echo_load: a closed-loop load generator for echo servers, without async:
 //! `--conns N` connections each send one `--size S`-byte message and wait
 //! for all of it to come back before sending the next. One thread on
-//! `mini_rt::sys::Poller` (level-triggered epoll by default, raw readiness
+//! `mini_rt::poller::Poller` (level-triggered epoll by default, raw readiness
 //! underneath, no tasks or wakers), so the client costs as little as it can
 //! and the server is what is measured.
 //!
@@ -21,8 +21,8 @@
 //! connection, every echo waited for, then the connections close.
 
 use mini_rt::io::Interest;
+use mini_rt::poller::{Events, Poller};
 use mini_rt::runtime::Backend;
-use mini_rt::sys::{Events, Poller};
 use std::io::{self, ErrorKind, Read, Write};
 use std::net::TcpStream;
 use std::os::fd::AsRawFd;

@@ -1,5 +1,5 @@
 //! echo_raw: the floor for an echo server, without async: level-triggered
-//! epoll through `mini_rt::sys::Poller`, and for each readable event one
+//! epoll through `mini_rt::poller::Poller`, and for each readable event one
 //! read and one write of what was read, nothing else. What any runtime's
 //! echo server pays on top of this is the runtime's cost.
 //!
@@ -11,8 +11,8 @@
 //! waits for writability before reading that connection again.
 
 use mini_rt::io::Interest;
+use mini_rt::poller::{Events, Poller};
 use mini_rt::runtime::Backend;
-use mini_rt::sys::{Events, Poller};
 use std::io::{self, ErrorKind, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::os::fd::AsRawFd;

@@ -3,7 +3,7 @@
 //! in the backlog and the listener stays readable, so retrying at once would
 //! spin. Back off on a timer instead, and give up if it persists.
 
-use mini_rt_runtime::sys::net::is_out_of_resources;
+use mini_rt_runtime::__net::is_out_of_resources;
 use mini_rt_runtime::time::sleep;
 use std::future::Future;
 use std::io;

@@ -7,10 +7,10 @@
 
 use crate::addr::{no_addresses, to_socket_addrs};
 use crate::ToSocketAddrs;
+use mini_rt_runtime::__net as sys;
+use mini_rt_runtime::__net::read_buf;
 use mini_rt_runtime::io::{Interest, ReadBuf};
 use mini_rt_runtime::reactor::PollEvented;
-use mini_rt_runtime::sys::net as sys;
-use mini_rt_runtime::sys::read_buf;
 use std::io;
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::os::fd::{AsFd, BorrowedFd};

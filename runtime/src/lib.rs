@@ -19,8 +19,13 @@
 //! * [`signal`]: `ctrl_c` and Unix signal streams.
 //! * [`fs`]: files and directories, on the blocking pool.
 //! * [`process`]: child processes, their exit and pipes on the reactor.
-//! * [`sys`]: the only place that calls libc: the backends, sockets, and the
-//!   callback interface `poll_events` / `Poller`.
+//! * [`poller`]: the callback interface without async: `poll_events` (wait
+//!   once) and `Poller` with `Events` (a reusable multiplexer, shareable by
+//!   threads), on any backend.
+//!
+//! The OS layer (`sys`, the only place that calls libc: the backends and
+//! sockets) is private; `mini_rt_net` reaches its socket helpers through a
+//! hidden module.
 
 #[macro_use]
 mod macros;
@@ -30,18 +35,28 @@ pub mod fs;
 #[cfg(feature = "hyper")]
 pub mod hyper;
 pub mod io;
+pub mod poller;
 pub mod process;
 pub mod reactor;
 pub mod runtime;
 pub mod signal;
 pub mod sync;
-pub mod sys;
+mod sys;
 pub mod task;
 #[cfg(test)]
 mod test_util;
 pub mod time;
 
 pub use task::spawn;
+
+/// The OS layer's socket, pipe and read helpers that `mini_rt_net` builds
+/// on; not public API.
+#[doc(hidden)]
+pub mod __net {
+    pub use crate::sys::net::*;
+    pub use crate::sys::read_buf;
+    pub use crate::sys::unix_cred;
+}
 
 #[doc(hidden)]
 pub mod __private {

@@ -90,7 +90,7 @@ pub const LIMIT: Duration = Duration::from_secs(20);
 /// notifies every thread that submitted to it as a signal would, which
 /// makes a wait the caller blocks in just then return early (`EINTR`).
 pub fn backends() -> Vec<Backend> {
-    let usable = |b: Backend| match mini_rt::sys::Poller::new(b) {
+    let usable = |b: Backend| match mini_rt::poller::Poller::new(b) {
         Err(e) if e.kind() == io::ErrorKind::Unsupported => {
             eprintln!("skipping {b}: {e}");
             false

@@ -85,7 +85,7 @@ macro_rules! datagram_methods {
         ) -> ::std::task::Poll<::std::io::Result<()>> {
             self.io
                 .poll_io(cx, ::mini_rt_runtime::io::Interest::READABLE, |s| {
-                    ::mini_rt_runtime::sys::read_buf::read(::std::os::fd::AsFd::as_fd(s), buf)
+                    ::mini_rt_runtime::__net::read_buf::read(::std::os::fd::AsFd::as_fd(s), buf)
                 })
                 .map_ok(drop)
         }
@@ -103,8 +103,8 @@ macro_rules! datagram_methods {
         pub async fn recv_buf<B: ::bytes::BufMut>(&self, buf: &mut B) -> ::std::io::Result<usize> {
             self.io
                 .async_io(::mini_rt_runtime::io::Interest::READABLE, |s| {
-                    ::mini_rt_runtime::sys::read_buf::with_buf_mut(buf, |rb| {
-                        ::mini_rt_runtime::sys::read_buf::read(::std::os::fd::AsFd::as_fd(s), rb)
+                    ::mini_rt_runtime::__net::read_buf::with_buf_mut(buf, |rb| {
+                        ::mini_rt_runtime::__net::read_buf::read(::std::os::fd::AsFd::as_fd(s), rb)
                     })
                 })
                 .await
@@ -115,8 +115,8 @@ macro_rules! datagram_methods {
         pub fn try_recv_buf<B: ::bytes::BufMut>(&self, buf: &mut B) -> ::std::io::Result<usize> {
             self.io
                 .try_io(::mini_rt_runtime::io::Interest::READABLE, |s| {
-                    ::mini_rt_runtime::sys::read_buf::with_buf_mut(buf, |rb| {
-                        ::mini_rt_runtime::sys::read_buf::read(::std::os::fd::AsFd::as_fd(s), rb)
+                    ::mini_rt_runtime::__net::read_buf::with_buf_mut(buf, |rb| {
+                        ::mini_rt_runtime::__net::read_buf::read(::std::os::fd::AsFd::as_fd(s), rb)
                     })
                 })
         }
@@ -166,7 +166,7 @@ macro_rules! datagram_methods {
         ) -> ::std::io::Result<(usize, $addr)> {
             self.io
                 .async_io(::mini_rt_runtime::io::Interest::READABLE, |s| {
-                    ::mini_rt_runtime::sys::read_buf::with_buf_mut(buf, |rb| {
+                    ::mini_rt_runtime::__net::read_buf::with_buf_mut(buf, |rb| {
                         $recv_from(::std::os::fd::AsFd::as_fd(s), rb)
                     })
                 })
@@ -181,7 +181,7 @@ macro_rules! datagram_methods {
         ) -> ::std::io::Result<(usize, $addr)> {
             self.io
                 .try_io(::mini_rt_runtime::io::Interest::READABLE, |s| {
-                    ::mini_rt_runtime::sys::read_buf::with_buf_mut(buf, |rb| {
+                    ::mini_rt_runtime::__net::read_buf::with_buf_mut(buf, |rb| {
                         $recv_from(::std::os::fd::AsFd::as_fd(s), rb)
                     })
                 })

@@ -60,8 +60,8 @@ macro_rules! stream_methods {
         pub fn try_read_buf<B: ::bytes::BufMut>(&self, buf: &mut B) -> ::std::io::Result<usize> {
             self.io
                 .try_io(::mini_rt_runtime::io::Interest::READABLE, |s| {
-                    ::mini_rt_runtime::sys::read_buf::with_buf_mut(buf, |rb| {
-                        ::mini_rt_runtime::sys::read_buf::read(::std::os::fd::AsFd::as_fd(s), rb)
+                    ::mini_rt_runtime::__net::read_buf::with_buf_mut(buf, |rb| {
+                        ::mini_rt_runtime::__net::read_buf::read(::std::os::fd::AsFd::as_fd(s), rb)
                     })
                 })
         }

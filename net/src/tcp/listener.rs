@@ -3,9 +3,9 @@
 use super::TcpStream;
 use crate::accept::accept_with_backoff;
 use crate::addr::{no_addresses, to_socket_addrs, ToSocketAddrs};
+use mini_rt_runtime::__net as sys;
 use mini_rt_runtime::io::Interest;
 use mini_rt_runtime::reactor::PollEvented;
-use mini_rt_runtime::sys::net as sys;
 use std::fmt;
 use std::io;
 use std::net::{self, SocketAddr};

@@ -1,7 +1,7 @@
 //! `TcpSocket`: a TCP socket to configure before it connects or listens.
 
 use super::{TcpListener, TcpStream};
-use mini_rt_runtime::sys::net as sys;
+use mini_rt_runtime::__net as sys;
 use std::fmt;
 use std::io;
 use std::net::{self, SocketAddr};

@@ -2,12 +2,12 @@
 
 use super::split;
 use crate::addr::{no_addresses, to_socket_addrs, ToSocketAddrs};
+use mini_rt_runtime::__net as sys;
+use mini_rt_runtime::__net::read_buf;
 #[cfg(doc)]
 use mini_rt_runtime::io::{AsyncRead, AsyncWrite};
 use mini_rt_runtime::io::{Interest, ReadBuf};
 use mini_rt_runtime::reactor::PollEvented;
-use mini_rt_runtime::sys::net as sys;
-use mini_rt_runtime::sys::read_buf;
 use std::fmt;
 use std::io;
 use std::net::{self, SocketAddr};

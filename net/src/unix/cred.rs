@@ -1,6 +1,6 @@
 //! `UCred`: the credentials of a Unix socket's peer.
 
-use mini_rt_runtime::sys::unix_cred::{self, PeerCred};
+use mini_rt_runtime::__net::unix_cred::{self, PeerCred};
 use std::io;
 use std::os::fd::BorrowedFd;
 

@@ -1,9 +1,9 @@
 //! `UnixDatagram`: a Unix-domain datagram socket.
 
 use super::{to_addr, SocketAddr};
+use mini_rt_runtime::__net as sys;
 use mini_rt_runtime::io::{Interest, ReadBuf};
 use mini_rt_runtime::reactor::PollEvented;
-use mini_rt_runtime::sys::net as sys;
 use std::io;
 use std::net::Shutdown;
 use std::os::fd::BorrowedFd;

@@ -20,10 +20,10 @@
 //! # }
 //! ```
 
+use mini_rt_runtime::__net::pipe as sys;
+use mini_rt_runtime::__net::read_buf;
 use mini_rt_runtime::io::{AsyncRead, AsyncWrite, Interest, ReadBuf, Ready};
 use mini_rt_runtime::reactor::PollEvented;
-use mini_rt_runtime::sys::net::pipe as sys;
-use mini_rt_runtime::sys::read_buf;
 use std::fs::File;
 use std::io::{self, Read, Write};
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd, RawFd};

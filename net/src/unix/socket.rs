@@ -2,7 +2,7 @@
 //! or becomes a datagram socket.
 
 use super::{addr_bytes, to_addr, UnixDatagram, UnixListener, UnixStream};
-use mini_rt_runtime::sys::net as sys;
+use mini_rt_runtime::__net as sys;
 use std::fmt;
 use std::io;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, IntoRawFd, OwnedFd, RawFd};

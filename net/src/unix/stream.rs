@@ -54,7 +54,7 @@ impl UnixStream {
     /// abstract name; an unnamed address is `InvalidInput`), as
     /// [`connect`](UnixStream::connect).
     pub async fn connect_addr(socket_addr: &SocketAddr) -> io::Result<UnixStream> {
-        let fd = mini_rt_runtime::sys::net::unix_connect(&addr_bytes(&socket_addr.0)?)?;
+        let fd = mini_rt_runtime::__net::unix_connect(&addr_bytes(&socket_addr.0)?)?;
         UnixStream::connect_fd(fd).await
     }
 

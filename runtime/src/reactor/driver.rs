@@ -8,8 +8,9 @@
 use super::registration::{Registration, Waiting};
 use super::scheduled_io::{WaiterKey, Waiters};
 use super::ReadyEvent;
+use crate::runtime::Backend;
 use crate::runtime::{Shared, Stats};
-use crate::sys::{Backend, EventBuf, Interest, Ready, Selector, Trigger, NOTIFY_TOKEN};
+use crate::sys::{EventBuf, Interest, Ready, Selector, Trigger, NOTIFY_TOKEN};
 use crate::time::heap::TimerHeap;
 use crate::time::{can_auto_advance, Clock};
 use slab::Slab;
@@ -181,7 +182,7 @@ impl Driver {
             .sum()
     }
 
-    pub(crate) fn timers(&self) -> usize {
+    pub(crate) fn timer_count(&self) -> usize {
         self.timers.borrow().len()
     }
 
@@ -320,7 +321,7 @@ impl Driver {
     ) -> bool {
         let mut notified = false;
         let mut events = self.events.borrow_mut();
-        if let Err(e) = self.selector.select(&mut events, wait) {
+        if let Err(e) = self.selector.wait(&mut events, wait) {
             panic!(
                 "mini_rt: the {} backend failed to wait for events: {e}",
                 shared.backend

@@ -227,7 +227,7 @@ impl Core {
             spurious_wakeups: self.stats.spurious.get(),
             registrations: self.driver.registrations() as u64,
             io_waiters: self.driver.io_waiters() as u64,
-            timers: self.driver.timers() as u64,
+            timers: self.driver.timer_count() as u64,
             tasks: self.tasks.owned_len() as u64,
             io_moved_out: self
                 .shared

@@ -42,6 +42,7 @@
 //!   tasks on its own thread and closes its fds, and the drop joins the
 //!   worker threads (waiting at most 5 s).
 
+mod backend;
 mod builder;
 mod core;
 mod handle;
@@ -53,7 +54,7 @@ mod shared;
 mod stats;
 mod workers;
 
-pub use crate::sys::Backend;
+pub use backend::Backend;
 pub use builder::Builder;
 pub(crate) use core::{Core, Stats};
 pub use handle::{Handle, RuntimeStats, TryCurrentError};

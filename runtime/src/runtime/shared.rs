@@ -7,7 +7,7 @@
 use super::core::Core;
 use super::park::Park;
 use crate::reactor::registration::{Asked, Registration};
-use crate::sys::Backend;
+use crate::runtime::Backend;
 use crate::sys::Notifier;
 use crate::task::RawTask;
 use crate::time::heap::TimerKey;

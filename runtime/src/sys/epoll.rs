@@ -150,16 +150,12 @@ impl Epoll {
         .map(drop)
     }
 
-    pub(crate) fn select(
-        &self,
-        events: &mut EventBuf,
-        timeout: Option<Duration>,
-    ) -> io::Result<()> {
+    pub(crate) fn wait(&self, events: &mut EventBuf, timeout: Option<Duration>) -> io::Result<()> {
         let cap = events.capacity();
         events.epoll.clear();
         events.epoll.reserve(cap);
         let buf = events.epoll.as_mut_ptr();
-        let n = match self.wait(buf, cap as libc::c_int, timeout) {
+        let n = match self.pwait(buf, cap as libc::c_int, timeout) {
             Ok(n) => n as usize,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => 0,
             Err(e) => return Err(e),
@@ -173,7 +169,9 @@ impl Epoll {
         Ok(())
     }
 
-    fn wait(
+    /// `epoll_pwait2` (nanosecond timeout), or `epoll_wait` (millisecond
+    /// timeout, rounded up) where the kernel lacks it.
+    fn pwait(
         &self,
         buf: *mut libc::epoll_event,
         cap: libc::c_int,

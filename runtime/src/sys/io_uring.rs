@@ -57,7 +57,7 @@
 //! may return `EINTR` (every backend's wait reports that as no events;
 //! `std`'s `read_exact`, `write_all` and the like retry it).
 
-use super::level::FdTable;
+use super::fd_table::FdTable;
 use super::{negative_fd, EventBuf, Interest, NOTIFY_TOKEN};
 use io_uring::{opcode, squeue, types};
 use parking_lot::Mutex;
@@ -278,11 +278,7 @@ impl IoUring {
         self.push(st, sqe);
     }
 
-    pub(crate) fn select(
-        &self,
-        events: &mut EventBuf,
-        timeout: Option<Duration>,
-    ) -> io::Result<()> {
+    pub(crate) fn wait(&self, events: &mut EventBuf, timeout: Option<Duration>) -> io::Result<()> {
         let deadline = timeout.and_then(|t| Instant::now().checked_add(t));
         let mut left = timeout;
         loop {

@@ -1,14 +1,14 @@
-//! The OS layer: the only module that calls `libc`.
-//!
-//! Public here: [`Backend`], [`Interest`], [`Ready`], and the callback
-//! interface for code without async: [`poll_events`] (wait once) and
-//! [`Poller`] with [`Events`] (a reusable multiplexer, shareable by threads).
+//! The OS layer: the only module that calls `libc`. Private: its public
+//! items have their homes elsewhere ([`Interest`] and [`Ready`] in
+//! [`crate::io`], the backends' [`Backend`] in [`crate::runtime`], the
+//! callback interface in [`crate::poller`]), and what `mini_rt_net` needs
+//! is re-exported, hidden, by `crate::__net`.
 //!
 //! # The backend contract
 //!
 //! Every readiness multiplexer ("backend": [`Backend`]) offers the same
 //! operations, dispatched through `Selector`. All take `&self`: a selector
-//! may be shared between threads (the public [`Poller`] does that).
+//! may be shared between threads (the public [`Poller`](crate::poller::Poller) does that).
 //!
 //! * `register(fd, token, interest)`: start watching `fd`; events for it carry
 //!   `token`. Registering an fd twice is an error (`AlreadyExists` or `EEXIST`).
@@ -21,7 +21,7 @@
 //!   as an error, epoll silently drops it, and io_uring's poll request would
 //!   keep the file open: its `deregister` cancels the request in the kernel
 //!   before returning, so that the close really closes).
-//! * `select(events, timeout)`: wait until at least one watched fd is ready, the
+//! * `wait(events, timeout)`: block until at least one watched fd is ready, the
 //!   timeout (nanosecond precision; `None` = forever) passes, or `Notifier` is
 //!   signalled; fill `events` with `(token, Ready)` pairs. `EINTR` is reported as
 //!   zero events, never as an error. epoll reports at most the buffer's
@@ -35,7 +35,7 @@
 //!   `NOTIFY_TOKEN`. Whatever the backend's triggering, it is reported every
 //!   time it is signalled: oneshot mode never disarms it.
 //!
-//! Changes made while another thread is blocked in `select` reach the kernel
+//! Changes made while another thread is blocked in `wait` reach the kernel
 //! at once on epoll, but poll and select wait on a snapshot taken when the
 //! wait began, and io_uring leaves submitting to the waiting thread (the
 //! kernel runs a poll request's completion work on the thread that submitted
@@ -67,31 +67,31 @@
 //! | select | O(highest fd) | O(1), no syscall | fd < `FD_SETSIZE` (1024) |
 //! | io_uring | O(completions) | one SQE, submitted by the next wait; removal submits at once | Linux ≥ 5.13, not refused by `io_uring_disabled` or seccomp |
 
+use crate::runtime::Backend;
 use std::io;
 use std::os::fd::RawFd;
 use std::time::Duration;
 
 mod epoll;
+mod fd_table;
 #[cfg(feature = "hyper")]
 pub(crate) mod hyper_buf;
 mod interest;
 #[cfg(feature = "io-uring")]
 mod io_uring;
-mod level;
 pub mod net;
 mod notifier;
 mod poll;
-mod poller;
 pub(crate) mod process;
 pub mod read_buf;
 mod select;
 pub(crate) mod signal;
+mod snapshot_lock;
 pub(crate) mod thread;
 pub mod unix_cred;
 
 pub use interest::{Interest, Ready};
 pub(crate) use notifier::Notifier;
-pub use poller::{poll_events, Events, Poller};
 
 /// The token under which the runtime's cross-thread [`Notifier`] is registered.
 pub(crate) const NOTIFY_TOKEN: u64 = u64::MAX;
@@ -112,133 +112,12 @@ macro_rules! syscall {
 }
 pub(crate) use syscall;
 
-/// Which readiness multiplexer a runtime (or a [`Poller`]) uses.
-///
-/// Chosen with [`Builder::backend`](crate::runtime::Builder::backend), the
-/// `MINI_RT_BACKEND` environment variable or `#[mini_rt::main(backend = "...")]`;
-/// every async API behaves the same whichever it is.
-///
-/// ```
-/// # use mini_rt_runtime as mini_rt;
-/// use mini_rt::runtime::{Backend, Builder};
-///
-/// for backend in Backend::ALL {
-///     let rt = Builder::new_current_thread().enable_all().backend(backend).build()?;
-///     assert_eq!(rt.backend(), backend);
-///     // The names `MINI_RT_BACKEND` and the macros' `backend = ".."` take.
-///     assert_eq!(Backend::from_name(backend.name())?, backend);
-/// }
-/// # Ok::<(), std::io::Error>(())
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
-pub enum Backend {
-    /// epoll in edge-triggered mode: one `epoll_ctl` per fd for its lifetime (the default).
-    #[default]
-    EpollEdge,
-    /// epoll in level-triggered mode: only interests with a waiting task are armed.
-    EpollLevel,
-    /// epoll with `EPOLLONESHOT`: the fd is re-armed each time a task waits on it.
-    EpollOneshot,
-    /// `ppoll(2)`: O(registered fds) per call, no fd limit.
-    Poll,
-    /// `pselect(2)`: O(highest fd) per call, refuses fds ≥ `FD_SETSIZE` (1024).
-    Select,
-    /// io_uring multishot poll requests (Linux ≥ 5.13), edge-triggered like
-    /// [`Backend::EpollEdge`]: one request per fd for its lifetime, submitted
-    /// by the same `io_uring_enter` that waits, so registering makes no
-    /// system call of its own. Where the kernel refuses io_uring (too old,
-    /// `kernel.io_uring_disabled`, a seccomp filter) or the crate was built
-    /// without its `io-uring` feature, building a runtime or a
-    /// [`Poller`] fails with [`io::ErrorKind::Unsupported`] and a message
-    /// naming the cause and the backends that work; there is no silent
-    /// fallback.
-    IoUring,
-}
-
 /// How a backend reports readiness; decides how the reactor arms interests.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Trigger {
     Edge,
     Level,
     Oneshot,
-}
-
-impl Backend {
-    /// Every backend, in the order the docs list them.
-    pub const ALL: [Backend; 6] = [
-        Backend::EpollEdge,
-        Backend::EpollLevel,
-        Backend::EpollOneshot,
-        Backend::Poll,
-        Backend::Select,
-        Backend::IoUring,
-    ];
-
-    /// The name used by `MINI_RT_BACKEND` and `#[mini_rt::main(backend = "...")]`.
-    pub const fn name(self) -> &'static str {
-        match self {
-            Backend::EpollEdge => "epoll",
-            Backend::EpollLevel => "epoll-lt",
-            Backend::EpollOneshot => "epoll-oneshot",
-            Backend::Poll => "poll",
-            Backend::Select => "select",
-            Backend::IoUring => "io-uring",
-        }
-    }
-
-    /// Parses a backend name (see [`Backend::name`]); an unknown name is an
-    /// `InvalidInput` error listing the accepted ones.
-    pub fn from_name(name: &str) -> io::Result<Backend> {
-        Backend::ALL
-            .into_iter()
-            .find(|b| b.name() == name)
-            .ok_or_else(|| {
-                let known: Vec<&str> = Backend::ALL.iter().map(|b| b.name()).collect();
-                io::Error::new(
-                    io::ErrorKind::InvalidInput,
-                    format!(
-                        "unknown mini_rt backend {name:?}; expected one of: {}",
-                        known.join(", ")
-                    ),
-                )
-            })
-    }
-
-    /// The backend named by the `MINI_RT_BACKEND` environment variable, if it is set.
-    pub fn from_env() -> io::Result<Option<Backend>> {
-        match std::env::var("MINI_RT_BACKEND") {
-            Ok(v) => Backend::from_name(v.trim())
-                .map(Some)
-                .map_err(|e| io::Error::new(e.kind(), format!("MINI_RT_BACKEND: {e}"))),
-            Err(std::env::VarError::NotPresent) => Ok(None),
-            Err(e) => Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                format!("MINI_RT_BACKEND: {e}"),
-            )),
-        }
-    }
-
-    pub(crate) const fn trigger(self) -> Trigger {
-        match self {
-            // A multishot poll request reports wakeups, not states: edge.
-            Backend::EpollEdge | Backend::IoUring => Trigger::Edge,
-            Backend::EpollOneshot => Trigger::Oneshot,
-            Backend::EpollLevel | Backend::Poll | Backend::Select => Trigger::Level,
-        }
-    }
-}
-
-impl std::str::FromStr for Backend {
-    type Err = io::Error;
-    fn from_str(s: &str) -> io::Result<Backend> {
-        Backend::from_name(s)
-    }
-}
-
-impl std::fmt::Display for Backend {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.pad(self.name())
-    }
 }
 
 /// One readiness report: the token given at registration and what is ready.
@@ -248,7 +127,7 @@ pub(crate) struct Event {
     pub(crate) ready: Ready,
 }
 
-/// A reusable buffer of events filled by [`Selector::select`], with the
+/// A reusable buffer of events filled by [`Selector::wait`], with the
 /// backends' scratch space, so that a wait allocates nothing once warm.
 #[derive(Debug)]
 pub(crate) struct EventBuf {
@@ -312,7 +191,7 @@ impl Selector {
     }
 
     /// Like [`Selector::new`], but edge mode watches only the interest given
-    /// (for [`Poller`], whose users expect exactly what they asked for).
+    /// (for [`Poller`](crate::poller::Poller), whose users expect exactly what they asked for).
     pub(crate) fn with_exact_interest(backend: Backend) -> io::Result<Selector> {
         Selector::build(backend, true)
     }
@@ -396,22 +275,18 @@ impl Selector {
         }
     }
 
-    pub(crate) fn select(
-        &self,
-        events: &mut EventBuf,
-        timeout: Option<Duration>,
-    ) -> io::Result<()> {
+    pub(crate) fn wait(&self, events: &mut EventBuf, timeout: Option<Duration>) -> io::Result<()> {
         events.list.clear();
         match self {
-            Selector::Epoll(s) => s.select(events, timeout),
-            Selector::Poll(s) => s.select(events, timeout),
-            Selector::Select(s) => s.select(events, timeout),
+            Selector::Epoll(s) => s.wait(events, timeout),
+            Selector::Poll(s) => s.wait(events, timeout),
+            Selector::Select(s) => s.wait(events, timeout),
             #[cfg(feature = "io-uring")]
-            Selector::IoUring(s) => s.select(events, timeout),
+            Selector::IoUring(s) => s.wait(events, timeout),
         }
     }
 
-    /// Whether a thread is blocked in `select` on a snapshot of the interest
+    /// Whether a thread is blocked in `wait` on a snapshot of the interest
     /// set that a change just made stale (poll and select), or on SQEs it
     /// must submit (io_uring); epoll sees changes at once. Read it *after*
     /// the change: the state and this flag are updated under the same lock,

@@ -7,7 +7,7 @@ use super::syscall;
 use std::io;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 
-/// An eventfd used to wake a thread blocked in a backend's `select`.
+/// An eventfd used to wake a thread blocked in a backend's `wait`.
 #[derive(Debug)]
 pub(crate) struct Notifier {
     fd: OwnedFd,
@@ -22,7 +22,7 @@ impl Notifier {
         })
     }
 
-    /// Makes the eventfd readable, waking a `select` that watches it.
+    /// Makes the eventfd readable, waking a `wait` that watches it.
     pub(crate) fn notify(&self) -> io::Result<()> {
         let one: u64 = 1;
         // SAFETY: writes 8 bytes from a live u64, as eventfd requires.

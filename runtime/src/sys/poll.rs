@@ -20,7 +20,8 @@
 //! it and blocks without it, so a change made by another thread during a wait
 //! is seen by the next one ([`Poll::has_waiters`] tells the caller to wake it).
 
-use super::level::{FdTable, Shared};
+use super::fd_table::FdTable;
+use super::snapshot_lock::SnapshotLock;
 use super::{negative_fd, syscall, Event, EventBuf, Interest, Ready};
 use std::io;
 use std::os::fd::RawFd;
@@ -31,7 +32,7 @@ const ABSENT: usize = usize::MAX;
 
 #[derive(Debug)]
 pub(crate) struct Poll {
-    state: Shared<State>,
+    state: SnapshotLock<State>,
 }
 
 #[derive(Debug, Default)]
@@ -52,7 +53,7 @@ struct Entry {
 impl Poll {
     pub(crate) fn new() -> Poll {
         Poll {
-            state: Shared::new(State::default()),
+            state: SnapshotLock::new(State::default()),
         }
     }
 
@@ -92,11 +93,7 @@ impl Poll {
         self.state.has_waiters()
     }
 
-    pub(crate) fn select(
-        &self,
-        events: &mut EventBuf,
-        timeout: Option<Duration>,
-    ) -> io::Result<()> {
+    pub(crate) fn wait(&self, events: &mut EventBuf, timeout: Option<Duration>) -> io::Result<()> {
         let mut fds = std::mem::take(&mut events.poll);
         let snapshot = |st: &State| {
             fds.clear();

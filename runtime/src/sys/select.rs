@@ -20,7 +20,8 @@
 //! Thread safety: as the poll backend — master sets behind a mutex, a copy
 //! per wait, [`Select::has_waiters`] for changes made during a wait.
 
-use super::level::{FdTable, Shared};
+use super::fd_table::FdTable;
+use super::snapshot_lock::SnapshotLock;
 use super::{negative_fd, syscall, Event, EventBuf, Interest, Ready};
 use std::io;
 use std::os::fd::RawFd;
@@ -30,7 +31,7 @@ use std::time::Duration;
 const LIMIT: usize = libc::FD_SETSIZE;
 
 pub(crate) struct Select {
-    state: Shared<State>,
+    state: SnapshotLock<State>,
 }
 
 struct State {
@@ -77,7 +78,7 @@ fn check(fd: RawFd) -> io::Result<usize> {
 impl Select {
     pub(crate) fn new() -> Select {
         Select {
-            state: Shared::new(State {
+            state: SnapshotLock::new(State {
                 table: FdTable::default(),
                 sets: [empty_set(), empty_set(), empty_set()],
                 nfds: 0,
@@ -117,11 +118,7 @@ impl Select {
         self.state.has_waiters()
     }
 
-    pub(crate) fn select(
-        &self,
-        events: &mut EventBuf,
-        timeout: Option<Duration>,
-    ) -> io::Result<()> {
+    pub(crate) fn wait(&self, events: &mut EventBuf, timeout: Option<Duration>) -> io::Result<()> {
         let snapshot = |st: &State| (st.sets, st.nfds);
         let wait = |(sets, nfds): &mut ([libc::fd_set; 3], usize), ts_ptr| {
             let [r, w, x] = sets;

@@ -7,7 +7,8 @@
 //! failures (no memory, no fds left) are returned as they are.
 
 use super::OP;
-use crate::sys::{syscall, unavailable, Backend};
+use crate::runtime::Backend;
+use crate::sys::{syscall, unavailable};
 use io_uring::{cqueue, opcode, types, IoUring};
 use std::io;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};

@@ -59,8 +59,8 @@ fn drain(mut s: &UnixStream) {
 
 /// One wait; the events it reported.
 fn wait(ring: &IoUring, buf: &mut EventBuf, timeout: Duration) -> Vec<Event> {
-    buf.list.clear(); // as `Selector::select` does
-    ring.select(buf, Some(timeout)).unwrap();
+    buf.list.clear(); // as `Selector::wait` does
+    ring.wait(buf, Some(timeout)).unwrap();
     buf.list.clone()
 }
 

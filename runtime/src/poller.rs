@@ -1,8 +1,10 @@
 //! The callback interface: readiness of plain fds without async, on any
-//! backend. [`poll_events`] is a one-shot wait; [`Poller`] is a reusable
+//! backend ([`Backend`]). [`poll_events`] is a one-shot wait; [`Poller`] is a reusable
 //! multiplexer for loops, usable from several threads.
 
-use super::{negative_fd, Backend, EventBuf, Interest, Notifier, Ready, Selector, NOTIFY_TOKEN};
+use crate::io::{Interest, Ready};
+use crate::runtime::Backend;
+use crate::sys::{negative_fd, EventBuf, Notifier, Selector, NOTIFY_TOKEN};
 use parking_lot::Mutex;
 use std::fmt;
 use std::io;
@@ -33,7 +35,7 @@ use std::time::{Duration, Instant};
 /// # use mini_rt_runtime as mini_rt;
 /// use mini_rt::io::Interest;
 /// use mini_rt::runtime::Backend;
-/// use mini_rt::sys::poll_events;
+/// use mini_rt::poller::poll_events;
 /// use std::os::fd::AsRawFd;
 /// use std::time::Duration;
 ///
@@ -57,7 +59,7 @@ pub fn poll_events(
         selector.register(fd, i as u64, interest)?;
     }
     let mut buf = EventBuf::with_capacity(fds.len());
-    selector.select(&mut buf, timeout)?;
+    selector.wait(&mut buf, timeout)?;
     let mut n = 0;
     for ev in &buf.list {
         let (fd, interest) = fds[ev.token as usize];
@@ -113,7 +115,7 @@ pub fn poll_events(
 /// # use mini_rt_runtime as mini_rt;
 /// use mini_rt::io::Interest;
 /// use mini_rt::runtime::Backend;
-/// use mini_rt::sys::{Events, Poller};
+/// use mini_rt::poller::{Events, Poller};
 /// use std::io::Write;
 /// use std::os::fd::AsRawFd;
 /// use std::os::unix::net::UnixStream;
@@ -228,7 +230,7 @@ impl Poller {
         let deadline = timeout.and_then(|t| Instant::now().checked_add(t));
         let mut left = timeout;
         loop {
-            self.selector.select(&mut events.buf, left)?;
+            self.selector.wait(&mut events.buf, left)?;
             let mut woken = false;
             {
                 let fds = self.fds.lock();
@@ -308,7 +310,7 @@ impl fmt::Debug for Poller {
 /// # use mini_rt_runtime as mini_rt;
 /// use mini_rt::io::Interest;
 /// use mini_rt::runtime::Backend;
-/// use mini_rt::sys::{Events, Poller};
+/// use mini_rt::poller::{Events, Poller};
 /// use std::os::fd::AsRawFd;
 /// use std::os::unix::net::UnixStream;
 /// use std::time::Duration;
