@@ -199,6 +199,20 @@ fn a_full_completion_ring_loses_no_event() {
     }
 }
 
+/// Waits (bounded) until `b`'s peer is closed and reads its end of stream:
+/// a request still holding the peer's file would keep it open.
+fn assert_peer_sees_the_close(b: &UnixStream) {
+    let mut pfd = libc::pollfd {
+        fd: b.as_raw_fd(),
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    // SAFETY: one live pollfd for the call.
+    let n = syscall!(poll(&mut pfd, 1, LIMIT.as_millis() as libc::c_int)).unwrap();
+    assert_eq!(n, 1, "the peer never saw the close");
+    assert_eq!({ b }.read(&mut [0u8; 8]).unwrap(), 0);
+}
+
 #[test]
 fn deregistering_cancels_the_request_before_the_fd_closes() {
     let ring = IoUring::new(false).unwrap();
@@ -210,15 +224,7 @@ fn deregistering_cancels_the_request_before_the_fd_closes() {
     drop(a);
     // Had the request still held the file, the socket would stay open and
     // its peer would never see the end of the stream.
-    let mut pfd = libc::pollfd {
-        fd: b.as_raw_fd(),
-        events: libc::POLLIN,
-        revents: 0,
-    };
-    // SAFETY: one live pollfd for the call.
-    let n = syscall!(poll(&mut pfd, 1, LIMIT.as_millis() as libc::c_int)).unwrap();
-    assert_eq!(n, 1, "the peer never saw the close");
-    assert_eq!((&b).read(&mut [0u8; 8]).unwrap(), 0);
+    assert_peer_sees_the_close(&b);
 }
 
 #[test]
@@ -231,15 +237,7 @@ fn a_registration_removed_before_any_wait_releases_the_file() {
     ring.register(a.as_raw_fd(), 7, Interest::WRITABLE).unwrap();
     ring.deregister(a.as_raw_fd()).unwrap();
     drop(a);
-    let mut pfd = libc::pollfd {
-        fd: b.as_raw_fd(),
-        events: libc::POLLIN,
-        revents: 0,
-    };
-    // SAFETY: one live pollfd for the call.
-    let n = syscall!(poll(&mut pfd, 1, LIMIT.as_millis() as libc::c_int)).unwrap();
-    assert_eq!(n, 1, "the peer never saw the close");
-    assert_eq!((&b).read(&mut [0u8; 8]).unwrap(), 0);
+    assert_peer_sees_the_close(&b);
 }
 
 #[test]
