@@ -1,10 +1,14 @@
 //! The tokio twin of `examples/echo.rs`: the same TCP echo server, line for
 //! line, on tokio's current-thread runtime, the reference mini_rt is measured against.
+//! With `--workers N` it runs on tokio's `multi_thread` runtime with N
+//! workers: one task accepts and `tokio::spawn`s each connection, and
+//! tokio's work stealing spreads them (the twin of `echo --workers N`).
 //!
 //! Run it (the listen address is optional, default `127.0.0.1:7000`):
 //! ```text
 //! cargo run --release --example echo_tokio -- 127.0.0.1:7000
 //! cargo run --release --example echo_tokio -- 127.0.0.1:7000 --exact 64
+//! cargo run --release --example echo_tokio -- 127.0.0.1:7000 --workers 2
 //! ```
 //! Then, in another terminal, type lines and see them come back:
 //! ```text
@@ -21,30 +25,40 @@
 use std::io::{self, ErrorKind};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
+use tokio::runtime::Builder;
 
-#[tokio::main(flavor = "current_thread")]
-async fn main() -> io::Result<()> {
-    let (addr, exact) = args();
-    let listener = TcpListener::bind(&addr).await?;
-    println!("echo server listening on {}", listener.local_addr()?);
+fn main() -> io::Result<()> {
+    let (addr, exact, workers) = args();
+    let runtime = match workers {
+        None => Builder::new_current_thread().enable_all().build()?,
+        Some(n) => Builder::new_multi_thread()
+            .worker_threads(n)
+            .enable_all()
+            .build()?,
+    };
+    runtime.block_on(async move {
+        let listener = TcpListener::bind(&addr).await?;
+        println!("echo server listening on {}", listener.local_addr()?);
 
-    loop {
-        let (socket, _peer) = listener.accept().await?;
-        socket.set_nodelay(true)?;
-        tokio::spawn(async move {
-            let result = match exact {
-                Some(size) => echo_exact(socket, size).await,
-                None => echo(socket).await,
-            };
-            match result {
-                Err(e)
-                    if !matches!(e.kind(), ErrorKind::ConnectionReset | ErrorKind::BrokenPipe) =>
-                {
-                    eprintln!("connection error: {e}")
-                }
-                _ => {}
-            }
-        });
+        loop {
+            let (socket, _peer) = listener.accept().await?;
+            socket.set_nodelay(true)?;
+            tokio::spawn(serve(socket, exact));
+        }
+    })
+}
+
+/// Serves one connection, reporting errors other than the peer going away.
+async fn serve(socket: TcpStream, exact: Option<usize>) {
+    let result = match exact {
+        Some(size) => echo_exact(socket, size).await,
+        None => echo(socket).await,
+    };
+    match result {
+        Err(e) if !matches!(e.kind(), ErrorKind::ConnectionReset | ErrorKind::BrokenPipe) => {
+            eprintln!("connection error: {e}")
+        }
+        _ => {}
     }
 }
 
@@ -72,10 +86,11 @@ async fn echo_exact(mut socket: TcpStream, size: usize) -> io::Result<()> {
     }
 }
 
-/// `[ADDR] [--exact SIZE]`.
-fn args() -> (String, Option<usize>) {
+/// `[ADDR] [--exact SIZE] [--workers N]`.
+fn args() -> (String, Option<usize>, Option<usize>) {
     let mut addr = "127.0.0.1:7000".to_string();
     let mut exact = None;
+    let mut workers = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         if arg == "--exact" {
@@ -84,9 +99,12 @@ fn args() -> (String, Option<usize>) {
                 size.filter(|&s| s > 0)
                     .expect("--exact takes a size in bytes"),
             );
+        } else if arg == "--workers" {
+            let n = args.next().and_then(|s| s.parse().ok());
+            workers = Some(n.filter(|&n| n > 0).expect("--workers takes a count ≥ 1"));
         } else {
             addr = arg;
         }
     }
-    (addr, exact)
+    (addr, exact, workers)
 }
