@@ -24,11 +24,11 @@
 //! loaded one; the socket moves to that worker's loop the first time its
 //! task waits on it (one `epoll_ctl` pair per connection). This is how a
 //! tokio user writes it (`examples/echo_tokio.rs --workers N` is the same
-//! program on tokio's `multi_thread` runtime), and with long-lived
-//! connections the accept path is off the hot loop, so it costs the same
-//! per round trip as one `SO_REUSEPORT` listener per worker
-//! (`Handle::spawn_on_each_worker`) while spreading connections evenly by
-//! count, where `SO_REUSEPORT` spreads them by a hash of the address.
+//! program on tokio's `multi_thread` runtime), so the two compare like for
+//! like. With long-lived connections the accept path is off the hot loop;
+//! one `SO_REUSEPORT` listener per worker (`Handle::spawn_on_each_worker`)
+//! would save the hand-over's `epoll_ctl` pair per connection but spreads
+//! connections by a hash of the address, not by load (not measured here).
 //! Pick the readiness backend with `MINI_RT_BACKEND=epoll|epoll-lt|epoll-oneshot|poll|select|io-uring`.
 //! `benches/echo.sh` drives this server and its tokio twin.
 
