@@ -8,16 +8,6 @@ use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-/// `cargo test` builds the examples next to the test binaries.
-fn example(name: &str) -> std::path::PathBuf {
-    let mut dir = std::env::current_exe().unwrap();
-    dir.pop();
-    if dir.ends_with("deps") {
-        dir.pop();
-    }
-    dir.join("examples").join(name)
-}
-
 /// The chat child, killed if the test fails before it exits: a leftover
 /// child would hold the test's output pipe open and hang whoever reads it.
 struct Chat(Option<Child>);
@@ -56,7 +46,7 @@ fn line(r: &mut BufReader<TcpStream>) -> String {
 
 #[test]
 fn chat_broadcasts_and_shuts_down_gracefully_on_sigint() {
-    let mut child = Command::new(example("chat"))
+    let mut child = Command::new(support::example("chat"))
         .arg("127.0.0.1:0")
         .stdout(Stdio::piped())
         .spawn()

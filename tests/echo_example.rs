@@ -2,41 +2,23 @@
 //! child process with `--workers 2` and check that every connection, handed
 //! from the accepting task to a worker, echoes every byte.
 
+mod support;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
-/// `cargo test` builds the examples next to the test binaries.
-fn example(name: &str) -> std::path::PathBuf {
-    let mut dir = std::env::current_exe().unwrap();
-    dir.pop();
-    if dir.ends_with("deps") {
-        dir.pop();
-    }
-    dir.join("examples").join(name)
-}
-
-/// The server child, killed when the test ends (it never exits by itself).
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 /// Starts `echo 127.0.0.1:0 EXTRA...` and returns it with its address.
-fn start_echo(extra: &[&str]) -> (Server, String) {
-    let mut child = Command::new(example("echo"))
+fn start_echo(extra: &[&str]) -> (support::KillOnDrop, String) {
+    let mut child = Command::new(support::example("echo"))
         .arg("127.0.0.1:0")
         .args(extra)
         .stdout(Stdio::piped())
         .spawn()
         .expect("run the echo example (built by cargo test)");
     let stdout = child.stdout.take().unwrap();
-    let server = Server(child);
+    let server = support::KillOnDrop(child);
     let mut first = String::new();
     BufReader::new(stdout).read_line(&mut first).unwrap();
     assert!(first.starts_with("echo server listening on "), "{first:?}");

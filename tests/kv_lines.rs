@@ -5,28 +5,8 @@ mod support;
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
-
-/// `cargo test` builds the examples next to the test binaries.
-fn example(name: &str) -> std::path::PathBuf {
-    let mut dir = std::env::current_exe().unwrap();
-    dir.pop();
-    if dir.ends_with("deps") {
-        dir.pop();
-    }
-    dir.join("examples").join(name)
-}
-
-/// The server child, killed when the test ends (it serves until killed).
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = support::wait_child(&mut self.0, Duration::from_secs(5));
-    }
-}
 
 /// A client that sends a command line and reads the reply line, each read
 /// bounded by a 5 s timeout.
@@ -54,13 +34,13 @@ impl Client {
 
 #[test]
 fn kv_lines_sets_gets_and_deletes_across_connections() {
-    let mut child = Command::new(example("kv_lines"))
+    let mut child = Command::new(support::example("kv_lines"))
         .arg("127.0.0.1:0")
         .stdout(Stdio::piped())
         .spawn()
         .expect("run the kv_lines example (built by cargo test)");
     let stdout = child.stdout.take().unwrap();
-    let _server = Server(child);
+    let _server = support::KillOnDrop(child);
     let mut first = String::new();
     BufReader::new(stdout).read_line(&mut first).unwrap();
     assert!(first.starts_with("kv_lines listening on "), "{first:?}");

@@ -132,6 +132,29 @@ where
     assert!(ran > 0, "no backend could be built");
 }
 
+/// The path of example `name`: `cargo test` builds the examples next to
+/// the test binaries.
+pub fn example(name: &str) -> std::path::PathBuf {
+    let mut dir = std::env::current_exe().unwrap();
+    dir.pop();
+    if dir.ends_with("deps") {
+        dir.pop();
+    }
+    dir.join("examples").join(name)
+}
+
+/// A child process (an example run as a server) killed and reaped when the
+/// test ends, also when it fails: a leftover child would hold the test's
+/// output pipe open.
+pub struct KillOnDrop(pub std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = wait_child(&mut self.0, Duration::from_secs(5));
+    }
+}
+
 /// Waits for `child` at most `limit` (killing it after that, failing).
 pub fn wait_child(child: &mut std::process::Child, limit: Duration) -> std::process::ExitStatus {
     let pid = child.id() as libc::pid_t;
