@@ -51,6 +51,7 @@
 # Medians also go to target/echo/results.tsv.
 set -uo pipefail
 cd "$(git rev-parse --show-toplevel)"
+. benches/lib.sh
 if [ "${QUICK:-0}" = 1 ]; then
   : "${CONNS:=1 100}" "${SIZES:=64 65536}" "${SECS:=1}" "${ROUNDS:=1}" "${COUNT_SECS:=0.9}"
 fi
@@ -86,16 +87,6 @@ server_cmd() { # NAME PORT FRAMING SIZE
     mini) echo "target/release/examples/echo 127.0.0.1:$2 $exact" ;;
   esac
 }
-
-wait_listen() { # PORT
-  for _ in $(seq 200); do
-    ss -Hltn "sport = :$1" | grep -q . && return 0; sleep 0.02
-  done
-  echo "nothing listens on port $1" >&2; return 1
-}
-
-field() { sed -nE "s/.* $1=([0-9.]+).*/\1/p" <<<" $2"; }
-median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END{print NR ? a[int((NR+1)/2)] : "nan"}'; }
 
 # count_run NAME PORT FRAMING SIZE CONNS SECS -> "syscalls eagain round_trips"
 count_run() {
@@ -171,7 +162,6 @@ for framing in $FRAMINGS; do
       printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n" "$framing" "$conns" "$size" "$s" "${M[rps.$s]}" \
         "${M[p99.$s]}" "${M[usr.$s]}" "${M[ksys.$s]}" "${SC[$s]}" "${FAIL[$s]}" >>"$TSV"
     done
-    ratio() { awk -v a="$1" -v b="$2" 'BEGIN{if (b > 0) printf "%.2f", a / b; else print "nan"}'; }
     # per-round mini/tokio rps ratios, paired by round
     paired=$(awk -v m="${RPS[mini]}" -v t="${RPS[tokio]}" 'BEGIN{n = split(m, a, " ");
       if (n != split(t, b, " ")) exit; for (i = 1; i <= n; i++) if (b[i] > 0) printf "%.4f ", a[i] / b[i]}')

@@ -37,6 +37,7 @@
 # instructions per request) go to target/http/profile.SERVER.top.
 set -uo pipefail
 cd "$(git rev-parse --show-toplevel)"
+. benches/lib.sh
 PROFILE=; [ "${1:-}" = --profile ] && PROFILE=1
 CONNS=${CONNS:-1 50 500}; ROUNDS=${ROUNDS:-5}; SECS=${SECS:-5}
 if ! command -v wrk >/dev/null; then
@@ -57,17 +58,10 @@ declare -A BIN=([tokio]=target/release/examples/hyper_server_tokio [mini]=target
 TICK=$(getconf CLK_TCK)
 start=$SECONDS
 
-wait_listen() { # PORT
-  for _ in $(seq 200); do
-    ss -Hltn "sport = :$1" | grep -q . && return 0; sleep 0.02
-  done
-  echo "nothing listens on port $1" >&2; return 1
-}
 cpu_ticks() { awk '{print $14 + $15, $14}' "/proc/$1/stat"; } # "utime+stime utime" (fields 14, 15)
 per_req() { # TICKS REQUESTS -> µs per request
   awk -v t="$1" -v n="$2" -v hz="$TICK" 'BEGIN{if (n > 0) printf "%.2f", t * 1e6 / hz / n; else print "nan"}'
 }
-median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END{print NR ? a[int((NR+1)/2)] : "nan"}'; }
 to_us() { # wrk's "1.23ms" -> 1230
   awk -v v="$1" 'BEGIN{n = v + 0; u = v; sub(/^[0-9.]+/, "", u);
     m = (u == "s") ? 1e6 : (u == "ms") ? 1e3 : (u == "us") ? 1 : (u == "m") ? 6e7 : -1;

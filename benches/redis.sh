@@ -32,6 +32,7 @@
 # Medians also go to target/redis/results.tsv.
 set -uo pipefail
 cd "$(git rev-parse --show-toplevel)"
+. benches/lib.sh
 CONNS=${CONNS:-50}; REQUESTS=${REQUESTS:-200000}; PIPELINES=${PIPELINES:-1 16}
 ROUNDS=${ROUNDS:-5}; TESTS=${TESTS:-ping,set,get,incr,lpush,lpop,mset}; PORT=${PORT:-7700}
 
@@ -47,16 +48,9 @@ cargo build --quiet --release --example resp_server || exit 1
 OUT=target/redis; mkdir -p "$OUT"; TSV=$OUT/results.tsv
 start=$SECONDS
 
-wait_listen() { # PORT
-  for _ in $(seq 200); do
-    ss -Hltn "sport = :$1" | grep -q . && return 0; sleep 0.02
-  done
-  echo "nothing listens on port $1" >&2; return 1
-}
 cpu_ticks() { # PID -> utime + stime, in clock ticks
   awk '{sub(/.*\) /, ""); print $12 + $13}' "/proc/$1/stat"
 }
-median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END{print NR ? a[int((NR+1)/2)] : "nan"}'; }
 
 declare -A PID PORTOF
 PORTOF[redis]=$PORT; PORTOF[mini]=$((PORT + 1))

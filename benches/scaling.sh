@@ -23,6 +23,7 @@
 # Env knobs: ROUNDS (5) SECS (2) WARMUP (0.3) CONNS (1000) SIZE (64).
 set -uo pipefail
 cd "$(git rev-parse --show-toplevel)"
+. benches/lib.sh
 ROUNDS=${ROUNDS:-5}; SECS=${SECS:-2}; WARMUP=${WARMUP:-0.3}; CONNS=${CONNS:-1000}; SIZE=${SIZE:-64}
 command -v ss >/dev/null || { echo "scaling.sh needs ss (iproute2)" >&2; exit 1; }
 ulimit -n "$(ulimit -Hn)"
@@ -40,16 +41,7 @@ server_cmd() { # NAME PORT
   esac
 }
 
-wait_listen() { # PORT
-  for _ in $(seq 200); do
-    ss -Hltn "sport = :$1" | grep -q . && return 0; sleep 0.02
-  done
-  echo "nothing listens on port $1" >&2; return 1
-}
 
-field() { sed -nE "s/.* $1=([0-9.]+).*/\1/p" <<<" $2"; }
-median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END{print NR ? a[int((NR+1)/2)] : "nan"}'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN{if (b > 0) printf "%.2f", a / b; else print "nan"}'; }
 
 declare -A PORT PID RPS CPU RTS M
 port=$((7400 + RANDOM % 400))
