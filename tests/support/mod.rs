@@ -121,6 +121,9 @@ where
             Err(e) if e.kind() == io::ErrorKind::Unsupported => continue,
             Err(e) => panic!("building a {backend} runtime: {e}"),
         };
+        // Captured, and shown only when the test fails: names the backend
+        // a panic from inside the test (a `bounded` step, say) came from.
+        println!("running on {backend}");
         rt.block_on(async {
             match mini_rt::time::timeout(LIMIT, test()).await {
                 Ok(res) => res.unwrap_or_else(|e| panic!("[{backend}] {e}")),

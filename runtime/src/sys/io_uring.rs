@@ -13,9 +13,9 @@
 //! system call: the next wait's `io_uring_enter` submits it
 //! (`IORING_ENTER_GETEVENTS`, timeout in nanoseconds through
 //! `IORING_ENTER_EXT_ARG`). A wait costs O(completions). An interest change
-//! is a `POLL_REMOVE` and a new `POLL_ADD` (the `io-uring` crate builds no
-//! poll-update SQE), also carried by the next wait. Deregistering submits
-//! its `POLL_REMOVE` at once (one `io_uring_enter`, as epoll's
+//! is a cancellation (`ASYNC_CANCEL`) and a new `POLL_ADD` (the `io-uring`
+//! crate builds no poll-update SQE), also carried by the next wait.
+//! Deregistering submits its cancellation at once (one `io_uring_enter`, as epoll's
 //! `EPOLL_CTL_DEL`): a poll request holds a reference to the file, so a
 //! socket closed with the request still armed would not really close.
 //! A zero-timeout wait with nothing to submit makes no system call at all.
@@ -264,12 +264,19 @@ impl IoUring {
     }
 
     /// Cancels the entry's request, if one is armed.
+    ///
+    /// With `ASYNC_CANCEL`, not `POLL_REMOVE`: a removal fails (`EALREADY`)
+    /// while a wakeup's completion work is queued for the request, which
+    /// is whenever another thread woke the file since this thread last
+    /// entered the kernel, and the request then stays armed, holding the
+    /// file open. A cancellation marks the request, and that queued work
+    /// ends it.
     fn disarm(&self, st: &mut State, idx: usize) {
         let Some(e) = st.table.get_mut(idx).filter(|e| e.armed) else {
             return;
         };
         e.armed = false;
-        let mut sqe = opcode::PollRemove::new(user_data(idx, e.seq))
+        let mut sqe = opcode::AsyncCancel::new(user_data(idx, e.seq))
             .build()
             .user_data(OP);
         if self.skip_success {

@@ -94,9 +94,9 @@ fn check_multishot(ring: &IoUring) -> io::Result<()> {
             ))
         }
     }
-    let remove = opcode::PollRemove::new(OP | 1).build().user_data(OP | 2);
+    let remove = opcode::AsyncCancel::new(OP | 1).build().user_data(OP | 2);
     push(ring, &remove);
-    // The removal's CQE and the request's last one; none must survive the
+    // The cancellation's CQE and the request's last one; none must survive the
     // eventfd's close. (Any left over would carry OP and be ignored.)
     match wait(ring, 2) {
         Err(e) if e.raw_os_error() != Some(libc::ETIME) => return Err(e),

@@ -241,6 +241,58 @@ fn a_registration_removed_before_any_wait_releases_the_file() {
 }
 
 #[test]
+fn deregistering_while_a_wakeup_is_pending_still_releases_the_file() {
+    // A wakeup from another thread queues the request's completion work on
+    // this thread, to run when it next enters the kernel. A `POLL_REMOVE`
+    // arriving before that work ran failed (`EALREADY`) and left the request
+    // armed, holding the file: a child's stdin pipe, dropped while the child
+    // read it, never reached EOF and `cat` hung (about 1 run in 10).
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    // A timer interrupt may run the work before the removal: try often.
+    for round in 0..20 {
+        let ring = IoUring::new(false).unwrap();
+        let (r, w) = std::io::pipe().unwrap();
+        let mut w = std::fs::File::from(std::os::fd::OwnedFd::from(w));
+        // SAFETY: `w` is an open fd for the duration of the call.
+        syscall!(fcntl(w.as_raw_fd(), libc::F_SETFL, libc::O_NONBLOCK)).unwrap();
+        while w.write(&[0u8; 4096]).is_ok() {} // full: not writable
+        ring.register(w.as_raw_fd(), 7, Interest::WRITABLE).unwrap();
+        let mut buf = EventBuf::with_capacity(8);
+        assert_eq!(wait(&ring, &mut buf, SHORT), [], "armed on a full pipe");
+        let woke = Arc::new(AtomicBool::new(false));
+        let reader = std::thread::spawn({
+            let woke = woke.clone();
+            move || {
+                let mut r = r;
+                let mut chunk = [0u8; 4096];
+                // Reading from a full pipe wakes its writers: the request.
+                let mut n = r.read(&mut chunk).unwrap();
+                woke.store(true, Ordering::Release);
+                while n > 0 {
+                    n = r.read(&mut chunk).unwrap();
+                }
+            }
+        });
+        // No system call until the removal: the completion work stays queued.
+        let deadline = Instant::now() + LIMIT;
+        while !woke.load(Ordering::Acquire) {
+            assert!(Instant::now() < deadline, "the reader never read");
+            std::hint::spin_loop();
+        }
+        ring.deregister(w.as_raw_fd()).unwrap();
+        drop(w);
+        let (done, eof) = std::sync::mpsc::channel();
+        std::thread::spawn(move || done.send(reader.join()));
+        let joined = eof.recv_timeout(LIMIT);
+        assert!(
+            matches!(joined, Ok(Ok(()))),
+            "round {round}: the reader never saw the writer's close: the request held the pipe"
+        );
+    }
+}
+
+#[test]
 fn a_stale_completion_never_reaches_the_fd_number_reused() {
     let ring = IoUring::new(true).unwrap();
     let (a, mut b) = pair();
