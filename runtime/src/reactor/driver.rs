@@ -131,6 +131,7 @@ impl Driver {
         if let Err(e) = res {
             return Err((e, waiting));
         }
+        reg.set_edge(self.trigger == Trigger::Edge);
         let mut waiters = Waiters::default();
         waiters.add_detached(waiting);
         entry.insert(ScheduledIo {
@@ -197,7 +198,7 @@ impl Driver {
         interest: Interest,
         cx: &mut Context<'_>,
     ) -> Poll<io::Result<ReadyEvent>> {
-        self.park(tok, interest, |w| w.park_slot(interest, cx.waker()))
+        self.park(tok, interest, |s| s.reg.slots.park(interest, cx.waker()))
     }
 
     /// As [`poll_ready`](Self::poll_ready), but parks in the registration's
@@ -210,7 +211,9 @@ impl Driver {
         cx: &mut Context<'_>,
         key: &mut Option<WaiterKey>,
     ) -> Poll<io::Result<ReadyEvent>> {
-        let res = self.park(tok, interest, |w| w.park_waiter(interest, cx.waker(), key));
+        let res = self.park(tok, interest, |s| {
+            s.waiters.park_waiter(interest, cx.waker(), key)
+        });
         if res.is_ready() {
             if let Some(k) = key.take() {
                 self.remove_waiter(tok, k);
@@ -236,7 +239,7 @@ impl Driver {
         &self,
         tok: u64,
         interest: Interest,
-        store: impl FnOnce(&mut Waiters),
+        store: impl FnOnce(&mut ScheduledIo),
     ) -> Poll<io::Result<ReadyEvent>> {
         let mut io = self.io.borrow_mut();
         let (idx, generation) = split(tok);
@@ -247,7 +250,7 @@ impl Driver {
         if !ev.ready.is_empty() {
             return Poll::Ready(Ok(ev));
         }
-        store(&mut s.waiters);
+        store(s);
         if self.trigger != Trigger::Edge {
             let want = s.armed | interest;
             if want != s.armed {
@@ -295,9 +298,12 @@ impl Driver {
             }
         }
         let mut wakers = std::mem::take(&mut *self.wakers.borrow_mut());
+        // Tasks' own wakers are woken during dispatch and counted there.
+        let woken_before = stats.wakeups.get();
         let notified = self.poll_backend(wait, shared, stats, &mut wakers);
         if let Some(to) = jump_to {
-            if wakers.is_empty() && !notified && !shared.remote_pending() {
+            let woke = !wakers.is_empty() || stats.wakeups.get() != woken_before;
+            if !woke && !notified && !shared.remote_pending() {
                 self.clock.advance_to(to);
             }
         }
@@ -339,7 +345,7 @@ impl Driver {
             let Some(s) = io.slab.get_mut(idx).filter(|s| s.generation == generation) else {
                 continue; // an event for a registration that is gone
             };
-            self.dispatch(s, ev.token, ev.ready, wakers);
+            self.dispatch(s, ev.token, ev.ready, wakers, stats);
         }
         notified
     }
@@ -352,23 +358,31 @@ impl Driver {
         wake_all(&mut wakers);
     }
 
-    fn dispatch(&self, s: &mut ScheduledIo, tok: u64, ready: Ready, wakers: &mut Vec<Waker>) {
+    fn dispatch(
+        &self,
+        s: &mut ScheduledIo,
+        tok: u64,
+        ready: Ready,
+        wakers: &mut Vec<Waker>,
+        stats: &Stats,
+    ) {
         s.reg.readiness.add(ready);
+        let slots = &s.reg.slots;
         let next = match self.trigger {
-            Trigger::Edge => return s.waiters.wake(ready, wakers),
+            Trigger::Edge => return s.waiters.wake(slots, ready, wakers, stats),
             // Keep watching what someone waited for; stop reporting what
             // nobody wants, or an always-writable socket would spin the loop.
             Trigger::Level => {
-                let wanted = s.waiters.wanted();
-                s.waiters.wake(ready, wakers);
+                let wanted = s.waiters.wanted(slots);
+                s.waiters.wake(slots, ready, wakers, stats);
                 let unwanted = Waiters::unwanted(ready, wanted);
                 Interest::from_bits(s.armed.bits() & !unwanted.bits())
             }
             // The kernel disarmed the fd; re-arm for waiters not woken now.
             Trigger::Oneshot => {
-                s.waiters.wake(ready, wakers);
+                s.waiters.wake(slots, ready, wakers, stats);
                 s.armed = Interest::NONE;
-                s.waiters.wanted()
+                s.waiters.wanted(slots)
             }
         };
         if next != s.armed && self.rearm(s, tok, next).is_ok() {
@@ -402,7 +416,7 @@ impl Driver {
         let io = std::mem::take(&mut self.io.borrow_mut().slab);
         let timers = std::mem::replace(&mut *self.timers.borrow_mut(), TimerHeap::new());
         for (_, mut s) in io {
-            let waiting = s.waiters.take_all();
+            let waiting = s.waiters.take_all(&s.reg.slots);
             s.reg.free_from_with(loop_id, waiting);
         }
         drop(timers);

@@ -9,6 +9,7 @@ mod poll_evented;
 mod readiness;
 pub(crate) mod registration;
 mod scheduled_io;
+mod slots;
 mod wait;
 
 pub(crate) use driver::Driver;

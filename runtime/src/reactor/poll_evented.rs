@@ -178,7 +178,7 @@ impl<E: AsRawFd + Into<OwnedFd>> PollEvented<E> {
 
     /// The cached readiness for `interest`, or else parks the task. On the
     /// thread of the loop holding the registration only.
-    #[inline]
+    #[inline(always)]
     fn ready_or_park(
         &self,
         cx: &mut Context<'_>,
@@ -186,14 +186,23 @@ impl<E: AsRawFd + Into<OwnedFd>> PollEvented<E> {
     ) -> Poll<io::Result<ReadyEvent>> {
         let ev = self.reg.readiness.get(interest);
         if ev.ready.is_empty() {
+            // On an edge-triggered backend, arming the waker slot is all
+            // parking takes: the driver runs on this thread, so no event can
+            // have slipped in since the readiness was read.
+            if self.reg.parks_in_place() {
+                self.reg.slots.park(interest, cx.waker());
+                return Poll::Pending;
+            }
             return self.park(cx, interest);
         }
         Poll::Ready(Ok(ev))
     }
 
-    /// Nothing in `interest` is ready: stores the waker with the driver
-    /// (which may still find readiness, and then returns it), registering
-    /// the fd first if it was just handed over. On the holder's thread only.
+    /// Nothing in `interest` is ready, and parking needs the driver (a
+    /// level or oneshot backend, which must watch `interest`, or an fd just
+    /// handed over, which it registers first): arms the waker slot through
+    /// the driver, which may find readiness after all. On the holder's
+    /// thread only.
     #[cold]
     fn park(&self, cx: &mut Context<'_>, interest: Interest) -> Poll<io::Result<ReadyEvent>> {
         context::with_core(|core| {

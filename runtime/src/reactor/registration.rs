@@ -46,13 +46,14 @@
 //! messages, once per connection.
 
 use super::readiness::Readiness;
+use super::slots::Slots;
 use crate::context;
 use crate::runtime::{Core, Shared};
 use crate::sys::Interest;
 use parking_lot::Mutex;
 use std::io;
 use std::os::fd::RawFd;
-use std::sync::atomic::{AtomicU64, Ordering::*};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::*};
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 
@@ -72,6 +73,12 @@ pub(crate) type Waiting = Vec<(Interest, Waker)>;
 pub(crate) struct Registration {
     /// Ready bits and tick; written only on the owner's thread.
     pub(crate) readiness: Readiness,
+    /// The `poll_*` paths' wakers; used only on the owner's thread.
+    pub(crate) slots: Slots,
+    /// Whether the owner's backend is edge-triggered (set when the owner
+    /// registers the fd): a task then parks in `slots` alone, since the
+    /// backend needs no change of what it watches.
+    edge: AtomicBool,
     /// The id of the loop holding the registration, or `FREE`, or `DEAD`.
     owner: AtomicU64,
     /// The owner driver's token, or `UNREGISTERED`; used on the owner's
@@ -124,6 +131,8 @@ impl Registration {
     ) -> io::Result<Arc<Registration>> {
         let reg = Arc::new(Registration {
             readiness: Readiness::default(),
+            slots: Slots::default(),
+            edge: AtomicBool::new(false),
             owner: AtomicU64::new(core.shared.id),
             token: AtomicU64::new(UNREGISTERED),
             fd,
@@ -144,6 +153,8 @@ impl Registration {
     pub(crate) fn unowned(fd: RawFd, interest: Interest) -> Arc<Registration> {
         Arc::new(Registration {
             readiness: Readiness::default(),
+            slots: Slots::default(),
+            edge: AtomicBool::new(false),
             owner: AtomicU64::new(FREE),
             token: AtomicU64::new(UNREGISTERED),
             fd,
@@ -170,6 +181,19 @@ impl Registration {
     #[inline]
     pub(crate) fn token(&self) -> u64 {
         self.token.load(Relaxed)
+    }
+
+    /// Whether a task on the owner's thread may park in [`slots`](Self::slots)
+    /// without the driver: registered here, on an edge-triggered backend.
+    #[inline]
+    pub(crate) fn parks_in_place(&self) -> bool {
+        self.edge.load(Relaxed) && self.token() != UNREGISTERED
+    }
+
+    /// The owner's driver, registering the fd: whether its backend is
+    /// edge-triggered.
+    pub(crate) fn set_edge(&self, edge: bool) {
+        self.edge.store(edge, Relaxed);
     }
 
     /// Owner's thread: make sure the owner's driver has the fd registered

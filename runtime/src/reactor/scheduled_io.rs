@@ -2,34 +2,27 @@
 //!
 //! Two kinds, as in tokio:
 //!
-//! * **One slot per direction** (`reader`, `writer`) for the `poll_*` paths
-//!   (`AsyncRead::poll_read`, `poll_write`, `poll_read_ready`, …). A slot
-//!   holds one waker: when several tasks poll the same direction through
-//!   these paths, only the last one is woken. tokio documents the same
-//!   limit for its `poll_*` methods; the stream hot path stays one slot.
+//! * **One slot per direction** for the `poll_*` paths, kept in the
+//!   registration itself (`slots.rs`): only the last task polling a
+//!   direction is woken.
 //! * **A waiter list** for the async fns (`ready`, `readable`, `accept`,
-//!   `recv`, …): every parked future owns one entry and is woken, so any
-//!   number of tasks can wait on one socket. A future removes its entry when
-//!   it completes or is dropped, so cancelled waits leave nothing behind.
+//!   `recv`, …), kept here in the driver's entry: every parked future owns
+//!   one entry and is woken, so any number of tasks can wait on one socket.
+//!   A future removes its entry when it completes or is dropped, so
+//!   cancelled waits leave nothing behind.
 //!
 //! A registration handed over from another loop brings the wakers still
 //! waiting there; they go into the list as *detached* entries (no future
 //! holds their key), woken by the next matching event and removed then.
 
+use super::slots::{Slots, READ_KINDS};
+use crate::runtime::Stats;
 use crate::sys::{Interest, Ready};
 use slab::Slab;
 use std::task::Waker;
 
-/// What a readiness event asks for: the read side covers READABLE and
-/// PRIORITY (both are read-side conditions), the write side WRITABLE.
-const READ_KINDS: Interest = Interest::READABLE.add(Interest::PRIORITY);
-
 #[derive(Default)]
 pub(super) struct Waiters {
-    reader: Option<Waker>,
-    /// What the reader slot waits for: READABLE and/or PRIORITY.
-    reader_wants: Interest,
-    writer: Option<Waker>,
     /// Parked async-fn futures. An entry with no waker was woken and has
     /// not been polled since; it still belongs to its future.
     list: Slab<Waiter>,
@@ -48,18 +41,6 @@ struct Waiter {
 pub(crate) struct WaiterKey(usize);
 
 impl Waiters {
-    /// Stores `waker` in the slot(s) for `interest` (the `poll_*` paths).
-    pub(super) fn park_slot(&mut self, interest: Interest, waker: &Waker) {
-        let read_part = Interest::from_bits(interest.bits() & READ_KINDS.bits());
-        if !read_part.is_empty() {
-            store_waker(&mut self.reader, waker);
-            self.reader_wants = read_part;
-        }
-        if interest.is_writable() {
-            store_waker(&mut self.writer, waker);
-        }
-    }
-
     /// Stores `waker` in the future's list entry, adding one if it has none.
     pub(super) fn park_waiter(
         &mut self,
@@ -101,17 +82,12 @@ impl Waiters {
             .any(|(_, w)| w.detached && w.waker.is_some())
     }
 
-    /// Every waker still waiting, with what it waits for (the registration
-    /// is handed over or given up). Entries of parked futures become stale:
-    /// their keys belong to a token that no longer exists.
-    pub(super) fn take_all(&mut self) -> crate::reactor::registration::Waiting {
-        let mut out = Vec::new();
-        if let Some(w) = self.reader.take() {
-            out.push((self.reader_wants, w));
-        }
-        if let Some(w) = self.writer.take() {
-            out.push((Interest::WRITABLE, w));
-        }
+    /// Every waker still waiting, in `slots` and the list, with what it
+    /// waits for (the registration is handed over or given up). Entries of
+    /// parked futures become stale: their keys belong to a token that no
+    /// longer exists.
+    pub(super) fn take_all(&mut self, slots: &Slots) -> crate::reactor::registration::Waiting {
+        let mut out = slots.take_armed();
         for (_, w) in std::mem::take(&mut self.list) {
             if let Some(waker) = w.waker {
                 out.push((w.interest, waker));
@@ -125,15 +101,9 @@ impl Waiters {
         self.list.try_remove(key.0).and_then(|w| w.waker)
     }
 
-    /// The interests someone waits for now.
-    pub(super) fn wanted(&self) -> Interest {
-        let mut want = Interest::NONE;
-        if self.reader.is_some() {
-            want |= self.reader_wants;
-        }
-        if self.writer.is_some() {
-            want |= Interest::WRITABLE;
-        }
+    /// The interests someone waits for now, in `slots` or the list.
+    pub(super) fn wanted(&self, slots: &Slots) -> Interest {
+        let mut want = slots.wanted();
         for (_, w) in &self.list {
             if w.waker.is_some() {
                 want |= w.interest;
@@ -142,17 +112,19 @@ impl Waiters {
         want
     }
 
-    /// Moves the wakers of everyone waiting for what `ready` reports into
-    /// `wakers`. The hot path of every event: two slot checks, and the
-    /// list only when someone is in it.
+    /// Wakes everyone waiting for what `ready` reports: `slots` (see
+    /// `Slots::wake`), and the list's wakers, moved into `wakers`. The hot
+    /// path of every event: the slots, and the list only when someone is
+    /// in it.
     #[inline]
-    pub(super) fn wake(&mut self, ready: Ready, wakers: &mut Vec<Waker>) {
-        if self.reader.is_some() && ready.intersects(self.reader_wants.mask()) {
-            wakers.extend(self.reader.take());
-        }
-        if self.writer.is_some() && ready.intersects(Interest::WRITABLE.mask()) {
-            wakers.extend(self.writer.take());
-        }
+    pub(super) fn wake(
+        &mut self,
+        slots: &Slots,
+        ready: Ready,
+        wakers: &mut Vec<Waker>,
+        stats: &Stats,
+    ) {
+        slots.wake(ready, wakers, stats);
         if !self.list.is_empty() {
             self.wake_list(ready, wakers);
         }
@@ -188,12 +160,5 @@ impl Waiters {
     /// The number of list entries.
     pub(super) fn listed(&self) -> usize {
         self.list.len()
-    }
-}
-
-fn store_waker(slot: &mut Option<Waker>, waker: &Waker) {
-    match slot {
-        Some(w) if w.will_wake(waker) => {}
-        _ => *slot = Some(waker.clone()),
     }
 }

@@ -28,6 +28,7 @@ pub(crate) use list::{LocalTasks, UNOWNED};
 pub use local_set::{LocalEnterGuard, LocalSet};
 pub(crate) use raw::RawTask;
 pub use task_local::{AccessError, LocalKey, TaskLocalFuture};
+pub(crate) use waker::is_task_waker;
 pub use yield_now::yield_now;
 
 use crate::context;

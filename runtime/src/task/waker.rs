@@ -11,6 +11,16 @@ use std::task::{RawWaker, RawWakerVTable};
 static WAKER_VTABLE: RawWakerVTable =
     RawWakerVTable::new(waker_clone, waker_wake, waker_wake_by_ref, waker_drop);
 
+/// Whether `waker` is a mini_rt task's waker. Waking the waker of a task
+/// that has been polled only queues the task, locally or on its loop's
+/// remote queue, and runs no user code (only a never-polled task is shut
+/// down by a wake after its loop closed), so the reactor may wake it while
+/// it holds borrows of its own state.
+#[inline]
+pub(crate) fn is_task_waker(waker: &std::task::Waker) -> bool {
+    std::ptr::eq(waker.vtable(), &WAKER_VTABLE)
+}
+
 pub(super) fn raw_waker(ptr: NonNull<Header>) -> RawWaker {
     RawWaker::new(ptr.as_ptr() as *const (), &WAKER_VTABLE)
 }

@@ -23,7 +23,7 @@ impl Driver {
             let _ = self.selector.deregister(fd);
         }
         let mut removed = removed;
-        removed.waiters.take_all()
+        removed.waiters.take_all(&removed.reg.slots)
     }
 
     /// The loop is going idle (`block_on` returned): registrations whose
