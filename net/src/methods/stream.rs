@@ -102,6 +102,7 @@ macro_rules! stream_methods {
 
         // Shared with the split halves.
 
+        #[inline]
         pub(crate) fn poll_read_priv(
             &self,
             cx: &mut ::std::task::Context<'_>,
@@ -110,12 +111,13 @@ macro_rules! stream_methods {
             self.io.poll_read(cx, buf)
         }
 
+        #[inline]
         pub(crate) fn poll_write_priv(
             &self,
             cx: &mut ::std::task::Context<'_>,
             buf: &[u8],
         ) -> ::std::task::Poll<::std::io::Result<usize>> {
-            self.io.poll_write(cx, buf)
+            self.io.poll_send(cx, buf)
         }
 
         pub(crate) fn poll_write_vectored_priv(
@@ -139,6 +141,7 @@ macro_rules! stream_impls {
     ($ty:ident, $std:ty) => {
         /// Reads into the unfilled part of the `ReadBuf` without zeroing it.
         impl ::mini_rt_runtime::io::AsyncRead for $ty {
+            #[inline]
             fn poll_read(
                 self: ::std::pin::Pin<&mut Self>,
                 cx: &mut ::std::task::Context<'_>,
@@ -151,6 +154,7 @@ macro_rules! stream_impls {
         /// Writes go straight to the socket (`writev` for vectored writes);
         /// `poll_shutdown` shuts the write side down: the peer reads EOF.
         impl ::mini_rt_runtime::io::AsyncWrite for $ty {
+            #[inline]
             fn poll_write(
                 self: ::std::pin::Pin<&mut Self>,
                 cx: &mut ::std::task::Context<'_>,

@@ -228,25 +228,68 @@ fn priority(interest: Interest) -> u32 {
 }
 
 fn ready_from_epoll(ev: u32) -> Ready {
-    let ev = ev as libc::c_int;
-    let mut r = Ready::EMPTY;
-    if ev & libc::EPOLLIN != 0 {
-        r |= Ready::READABLE;
+    // Every bit but RDHUP is in the low five (IN 0x1, PRI 0x2, OUT 0x4,
+    // ERR 0x8, HUP 0x10): one table load per event instead of six tests.
+    let rdhup = if ev & libc::EPOLLRDHUP as u32 != 0 {
+        Ready::READ_CLOSED.bits()
+    } else {
+        0
+    };
+    Ready::from_bits(LOW_BITS[(ev & 0x1f) as usize] | rdhup)
+}
+
+/// `Ready` bits for each combination of the low five epoll bits.
+static LOW_BITS: [u8; 32] = {
+    let mut table = [0u8; 32];
+    let mut i = 0;
+    while i < 32 {
+        let ev = i as libc::c_int;
+        let mut r = 0;
+        if ev & libc::EPOLLIN != 0 {
+            r |= Ready::READABLE.bits();
+        }
+        if ev & libc::EPOLLOUT != 0 {
+            r |= Ready::WRITABLE.bits();
+        }
+        if ev & libc::EPOLLPRI != 0 {
+            r |= Ready::PRIORITY.bits();
+        }
+        if ev & libc::EPOLLHUP != 0 {
+            r |= Ready::READ_CLOSED.bits() | Ready::WRITE_CLOSED.bits();
+        }
+        if ev & libc::EPOLLERR != 0 {
+            r |= Ready::ERROR.bits();
+        }
+        table[i] = r;
+        i += 1;
     }
-    if ev & libc::EPOLLOUT != 0 {
-        r |= Ready::WRITABLE;
+    table
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_combination_of_epoll_bits_maps_to_its_readiness() {
+        let bits = [
+            (libc::EPOLLIN, Ready::READABLE),
+            (libc::EPOLLOUT, Ready::WRITABLE),
+            (libc::EPOLLPRI, Ready::PRIORITY),
+            (libc::EPOLLRDHUP, Ready::READ_CLOSED),
+            (libc::EPOLLHUP, Ready::READ_CLOSED | Ready::WRITE_CLOSED),
+            (libc::EPOLLERR, Ready::ERROR),
+        ];
+        for combo in 0..1u32 << bits.len() {
+            let mut ev = 0;
+            let mut want = Ready::EMPTY;
+            for (i, &(bit, ready)) in bits.iter().enumerate() {
+                if combo & (1 << i) != 0 {
+                    ev |= bit as u32;
+                    want |= ready;
+                }
+            }
+            assert_eq!(ready_from_epoll(ev), want, "epoll events {ev:#x}");
+        }
     }
-    if ev & libc::EPOLLPRI != 0 {
-        r |= Ready::PRIORITY;
-    }
-    if ev & libc::EPOLLRDHUP != 0 {
-        r |= Ready::READ_CLOSED;
-    }
-    if ev & libc::EPOLLHUP != 0 {
-        r |= Ready::READ_CLOSED | Ready::WRITE_CLOSED;
-    }
-    if ev & libc::EPOLLERR != 0 {
-        r |= Ready::ERROR;
-    }
-    r
 }

@@ -3,11 +3,11 @@
 //!
 //! `mini_rt_net` forbids `unsafe`; every socket system call that `std::net`
 //! does not offer (non-blocking, close-on-exec creation in one call,
-//! `accept4`, the options std lacks) lives here. Writes go through
-//! `std::net` types (`(&stream).write(..)`), which need no unsafe code;
-//! stream reads and peeks into a `ReadBuf`'s uninitialised part are in
-//! [`read_buf`](super::read_buf). Functions take [`BorrowedFd`] so they can
-//! only act on a live fd the caller owns or borrows.
+//! `accept4`, the options std lacks) lives here. Stream socket writes are
+//! one `send(2)` ([`send`], for the reactor, which knows the fd); stream
+//! reads and peeks into a `ReadBuf`'s uninitialised part are in
+//! [`read_buf`](super::read_buf). Public functions take [`BorrowedFd`] so
+//! they can only act on a live fd the caller owns or borrows.
 
 use super::syscall;
 
@@ -21,6 +21,18 @@ use std::io;
 use std::mem::{self, size_of};
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
+
+/// `send(2)` of `buf` on the stream socket `fd`, with `MSG_NOSIGNAL`: a
+/// peer that went away is an `EPIPE` error, not a `SIGPIPE` (as std's
+/// socket writes). For the reactor's stream writes, which know the fd from
+/// the registration while the object holding it is borrowed.
+#[inline]
+pub(crate) fn send(fd: std::os::fd::RawFd, buf: &[u8]) -> io::Result<usize> {
+    // SAFETY: `buf` is valid for `buf.len()` bytes of reading; a stale `fd`
+    // would only make the call fail.
+    let n = syscall!(send(fd, buf.as_ptr().cast(), buf.len(), libc::MSG_NOSIGNAL))?;
+    Ok(n as usize)
+}
 
 /// The address family of a socket.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

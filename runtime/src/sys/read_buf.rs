@@ -10,7 +10,7 @@
 use super::syscall;
 use bytes::BufMut;
 use std::io;
-use std::os::fd::{AsRawFd, BorrowedFd};
+use std::os::fd::{AsRawFd, BorrowedFd, RawFd};
 use tokio::io::ReadBuf;
 
 /// `read(2)` from `fd` into `buf`'s unfilled part; on success the bytes read
@@ -18,10 +18,19 @@ use tokio::io::ReadBuf;
 /// end of stream, or that `buf` had no room.
 #[inline]
 pub fn read(fd: BorrowedFd<'_>, buf: &mut ReadBuf<'_>) -> io::Result<usize> {
+    read_raw(fd.as_raw_fd(), buf)
+}
+
+/// [`read`] from a raw fd: for the reactor's stream reads, which know the
+/// fd from the registration (the object holding it is borrowed meanwhile)
+/// and so skip a call to its `as_fd`.
+#[inline]
+pub(crate) fn read_raw(fd: RawFd, buf: &mut ReadBuf<'_>) -> io::Result<usize> {
     fill(buf, |ptr, len| {
         // SAFETY: `ptr` points to `len` writable bytes (the unfilled part of
-        // the buffer, borrowed mutably for this call) and `fd` is a live fd.
-        syscall!(read(fd.as_raw_fd(), ptr, len))
+        // the buffer, borrowed mutably for this call); a stale `fd` would
+        // only make the call fail.
+        syscall!(read(fd, ptr, len))
     })
 }
 

@@ -5,7 +5,7 @@ use super::PollEvented;
 use crate::sys::{self, Interest};
 use crate::task::coop;
 use std::io::{self, Write};
-use std::os::fd::{AsFd, AsRawFd, OwnedFd};
+use std::os::fd::{AsRawFd, OwnedFd};
 use std::task::{ready, Context, Poll};
 use tokio::io::ReadBuf;
 
@@ -22,13 +22,11 @@ impl<E: AsRawFd + Into<OwnedFd>> PollEvented<E> {
     /// behind it), nor where
     /// [`set_short_read_drains`](Self::set_short_read_drains) turned it off.
     #[inline]
-    pub fn poll_read(&self, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>>
-    where
-        E: AsFd,
-    {
+    pub fn poll_read(&self, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
         let len = buf.remaining();
-        self.poll_stream(cx, Interest::READABLE, len, |io| {
-            sys::read_buf::read(io.as_fd(), buf)
+        let fd = self.reg.fd; // the object's own, while `self` is borrowed
+        self.poll_stream(cx, Interest::READABLE, len, |_| {
+            sys::read_buf::read_raw(fd, buf)
         })
         .map_ok(drop)
     }
@@ -40,6 +38,18 @@ impl<E: AsRawFd + Into<OwnedFd>> PollEvented<E> {
         &'a E: Write,
     {
         self.poll_stream(cx, Interest::WRITABLE, buf.len(), |mut io| io.write(buf))
+    }
+
+    /// Stream write on a socket: one `send(2)` with `MSG_NOSIGNAL` (a peer
+    /// that went away is an `EPIPE` error, never a `SIGPIPE`), with the
+    /// short-write rule of [`poll_write`](Self::poll_write). For stream
+    /// sockets only (TCP, Unix); pipes use `poll_write`.
+    #[inline]
+    pub fn poll_send(&self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        let fd = self.reg.fd; // the object's own, while `self` is borrowed
+        self.poll_stream(cx, Interest::WRITABLE, buf.len(), |_| {
+            sys::net::send(fd, buf)
+        })
     }
 
     /// Vectored stream write, with the same short-write rule.
