@@ -34,6 +34,7 @@ pub struct Instant {
 impl Instant {
     /// The current time: the runtime's clock on its own thread (paused
     /// time included), std's clock elsewhere.
+    #[inline]
     pub fn now() -> Instant {
         Instant {
             std: super::clock::now(),
