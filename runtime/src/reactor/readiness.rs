@@ -33,11 +33,13 @@ impl Readiness {
 
     /// Adds `ready` from a new event and advances the tick, so a clear based
     /// on an older observation no longer applies.
+    #[inline]
     pub(crate) fn add(&self, ready: Ready) {
+        // The bits are or-ed into the low byte; adding one tick to the high
+        // half wraps it modulo 2^32 (the carry leaves the word).
         let old = self.0.load(Relaxed);
-        let tick = ((old >> TICK_SHIFT) as u32).wrapping_add(1);
-        let bits = Ready::from_bits(old as u8) | ready;
-        self.0.store(pack(bits, tick), Relaxed);
+        let new = (old | u64::from(ready.bits())).wrapping_add(1 << TICK_SHIFT);
+        self.0.store(new, Relaxed);
     }
 
     /// Sets read and write readiness and advances the tick: what a
