@@ -59,7 +59,7 @@ impl Wake for MainWaker {
     }
     fn wake_by_ref(self: &Arc<Self>) {
         self.woken.store(true, Release);
-        if crate::context::with_runtime(self.shared.id, |_| ()).is_none() {
+        if !crate::context::is_current(self.shared.id) {
             self.shared.unpark();
         }
     }

@@ -84,14 +84,7 @@ impl Shared {
     /// Queues a notified task on its loop: the local queue when called on
     /// the thread running that loop, else the remote queue.
     pub(crate) fn schedule(task: RawTask) {
-        let id = task.header().shared.id;
-        let mut task = Some(task);
-        crate::context::with_runtime(id, |core| {
-            if let Some(t) = task.take() {
-                core.tasks.push(t);
-            }
-        });
-        if let Some(task) = task {
+        if let Err(task) = crate::task::LocalTasks::push_entered(task) {
             let shared = task.header().shared.clone();
             shared.push_remote(task);
         }

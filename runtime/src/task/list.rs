@@ -6,12 +6,22 @@ use crate::runtime::Shared;
 use slab::Slab;
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
+use std::ptr;
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::Arc;
 use std::thread::{self, ThreadId};
 
 /// Not-yet-owned marker in `Header::owned_index`.
 pub(crate) const UNOWNED: usize = usize::MAX;
+
+thread_local! {
+    /// The task list of the loop entered on this thread (null: none), so a
+    /// wake on the loop's own thread reaches its run queue with one
+    /// thread-local load instead of a borrow of the context slot. `const`
+    /// and without a destructor: always accessible, even while the thread's
+    /// thread-locals are being destroyed.
+    static ENTERED: Cell<*const LocalTasks> = const { Cell::new(ptr::null()) };
+}
 
 pub(crate) struct LocalTasks {
     queue: RefCell<VecDeque<RawTask>>,
@@ -77,6 +87,41 @@ impl LocalTasks {
             }
             self.local_count.set(self.local_count.get() + 1);
         }
+    }
+
+    /// Makes this the thread's entered list ([`LocalTasks::push_entered`]).
+    /// Called by `context::enter` once the core is in its slot: the core is
+    /// boxed, so this list stays where it is until it is taken out again.
+    pub(crate) fn set_entered(&self) {
+        ENTERED.set(self);
+    }
+
+    /// Forgets the thread's entered list. Called by `context::exit` before
+    /// the core leaves its slot (and by `Drop`, should the slot drop it).
+    pub(crate) fn clear_entered() {
+        ENTERED.set(ptr::null());
+    }
+
+    /// Queues `task` on the entered loop's run queue if the task belongs to
+    /// that loop; otherwise hands it back.
+    #[inline]
+    pub(crate) fn push_entered(task: RawTask) -> Result<(), RawTask> {
+        let entered = ENTERED.get();
+        if entered.is_null() {
+            return Err(task);
+        }
+        // SAFETY: a non-null `ENTERED` points to the list of the core that is
+        // in this thread's context slot: `set_entered` is called once it is
+        // there (boxed, so it does not move), and `exit` and `Drop` clear it
+        // before the core leaves the slot or is dropped. The list is only
+        // used through shared references (its cells guard mutation), and
+        // this thread is the only one that reads `ENTERED`.
+        let list = unsafe { &*entered };
+        if !Arc::ptr_eq(&list.shared, &task.header().shared) {
+            return Err(task);
+        }
+        list.push(task);
+        Ok(())
     }
 
     pub(crate) fn push(&self, task: RawTask) {
@@ -180,5 +225,13 @@ impl LocalTasks {
             }
         }
         self.owner.set(None);
+    }
+}
+
+impl Drop for LocalTasks {
+    fn drop(&mut self) {
+        if ptr::eq(ENTERED.get(), self) {
+            LocalTasks::clear_entered();
+        }
     }
 }
