@@ -4,7 +4,7 @@
 use super::raw::{Polled, RawTask};
 use crate::runtime::Shared;
 use slab::Slab;
-use std::cell::{Cell, RefCell};
+use std::cell::{Cell, RefCell, UnsafeCell};
 use std::collections::VecDeque;
 use std::ptr;
 use std::sync::atomic::Ordering::Relaxed;
@@ -24,7 +24,7 @@ thread_local! {
 }
 
 pub(crate) struct LocalTasks {
-    queue: RefCell<VecDeque<RawTask>>,
+    queue: RunQueue,
     owned: RefCell<Slab<RawTask>>,
     /// Live tasks spawned with `spawn`/`spawn_local` (possibly `!Send`).
     local_count: Cell<usize>,
@@ -39,7 +39,7 @@ impl LocalTasks {
     pub(crate) fn new(shared: Arc<Shared>) -> LocalTasks {
         LocalTasks {
             shared,
-            queue: RefCell::new(VecDeque::with_capacity(256)),
+            queue: RunQueue(UnsafeCell::new(VecDeque::with_capacity(256))),
             owned: RefCell::new(Slab::with_capacity(256)),
             local_count: Cell::new(0),
             owner: Cell::new(None),
@@ -124,12 +124,14 @@ impl LocalTasks {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn push(&self, task: RawTask) {
-        self.queue.borrow_mut().push_back(task);
+        self.queue.with(|q| q.push_back(task));
     }
 
+    #[inline]
     pub(crate) fn pop(&self) -> Option<RawTask> {
-        self.queue.borrow_mut().pop_front()
+        self.queue.with(|q| q.pop_front())
     }
 
     pub(crate) fn owned_len(&self) -> usize {
@@ -183,7 +185,7 @@ impl LocalTasks {
     /// of owned tasks, which the caller leaks with this set: dropping an
     /// entry only releases its reference.
     pub(crate) fn shutdown_unadopted(&self, remote: Vec<RawTask>) {
-        let queued: Vec<RawTask> = self.queue.borrow_mut().drain(..).chain(remote).collect();
+        let queued: Vec<RawTask> = self.queue.take().into_iter().chain(remote).collect();
         for t in &queued {
             if t.header().owned_index.load(Relaxed) == UNOWNED {
                 t.shutdown();
@@ -199,8 +201,8 @@ impl LocalTasks {
         loop {
             let queued: Vec<RawTask> = self
                 .queue
-                .borrow_mut()
-                .drain(..)
+                .take()
+                .into_iter()
                 .chain(std::mem::take(&mut remote))
                 .collect();
             for t in &queued {
@@ -216,7 +218,7 @@ impl LocalTasks {
                 .iter()
                 .map(|(_, t)| t.clone_ref())
                 .collect();
-            if owned.is_empty() && self.queue.borrow().is_empty() {
+            if owned.is_empty() && self.queue.with(|q| q.is_empty()) {
                 break;
             }
             for task in owned {
@@ -225,6 +227,31 @@ impl LocalTasks {
             }
         }
         self.owner.set(None);
+    }
+}
+
+/// The local run queue: a `VecDeque` in an `UnsafeCell` rather than a
+/// `RefCell`, as every access is one short method below that calls no code
+/// but the queue's own (and the allocator's), so no borrow can overlap and
+/// the flag would only cost a check and two stores on every push and pop.
+struct RunQueue(UnsafeCell<VecDeque<RawTask>>);
+
+impl RunQueue {
+    /// Runs `f` on the queue. Private to this module: `f` only ever pushes,
+    /// pops, takes or checks the queue, never anything that could re-enter.
+    #[inline]
+    fn with<R>(&self, f: impl FnOnce(&mut VecDeque<RawTask>) -> R) -> R {
+        // SAFETY: `RunQueue` is `!Sync` (an `UnsafeCell`), so only this
+        // thread is here, and every `f` passed in this module runs no code
+        // that could reach this queue again (moving a `RawTask` runs none;
+        // dropping one happens after `with` returns), so this is the only
+        // reference to the queue while it lives.
+        f(unsafe { &mut *self.0.get() })
+    }
+
+    /// Empties the queue, returning what was queued.
+    fn take(&self) -> VecDeque<RawTask> {
+        self.with(std::mem::take)
     }
 }
 
