@@ -128,6 +128,7 @@ impl Core {
         }
     }
 
+    #[inline]
     fn next_task(&self) -> Option<crate::task::RawTask> {
         if let Some(t) = self.tasks.pop() {
             return Some(t);

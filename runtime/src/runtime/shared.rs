@@ -83,11 +83,20 @@ impl Shared {
 
     /// Queues a notified task on its loop: the local queue when called on
     /// the thread running that loop, else the remote queue.
+    #[inline]
     pub(crate) fn schedule(task: RawTask) {
         if let Err(task) = crate::task::LocalTasks::push_entered(task) {
-            let shared = task.header().shared.clone();
-            shared.push_remote(task);
+            Shared::schedule_remote(task);
         }
+    }
+
+    /// `schedule`'s other-thread half, out of line so the local push needs
+    /// no stack frame.
+    #[cold]
+    #[inline(never)]
+    fn schedule_remote(task: RawTask) {
+        let shared = task.header().shared.clone();
+        shared.push_remote(task);
     }
 
     /// Queues a task from another thread. After the loop closed, the task

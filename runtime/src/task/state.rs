@@ -81,6 +81,7 @@ impl State {
     ///
     /// So subtracting `NOTIFIED - RUNNING` clears `NOTIFIED` and sets
     /// `RUNNING` without borrowing from any other bit.
+    #[inline]
     pub(super) fn transition_to_running(&self) -> Option<bool> {
         if self.0.load(Acquire) & COMPLETE != 0 {
             return None;
@@ -115,6 +116,7 @@ impl State {
     /// * the join handle only touches the join bits and reads `COMPLETE`.
     /// `CANCELLED` is only ever set together with `NOTIFIED` while a task is
     /// running (by an abort), so both fix-ups start from that window.
+    #[inline]
     pub(super) fn transition_to_idle(&self) -> Idle {
         let prev = self.0.fetch_sub(RUNNING + REF_ONE, AcqRel);
         debug_assert!(prev & RUNNING != 0, "idle but not running: {prev:#x}");
