@@ -114,6 +114,7 @@ impl State {
     /// * an abort sees `NOTIFIED` (or `CANCELLED`) and queues nothing; if it
     ///   sets `CANCELLED` after our add, the re-queued entry's poll sees it;
     /// * the join handle only touches the join bits and reads `COMPLETE`.
+    ///
     /// `CANCELLED` is only ever set together with `NOTIFIED` while a task is
     /// running (by an abort), so both fix-ups start from that window.
     #[inline]
