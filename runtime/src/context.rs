@@ -16,6 +16,7 @@
 //! and is always there.
 
 use crate::runtime::Core;
+use crate::task::LocalTasks;
 use std::cell::{Cell, RefCell};
 
 thread_local! {
@@ -37,7 +38,8 @@ pub(crate) fn enter(core: Box<Core>) -> Result<(), Box<Core>> {
             if slot.is_none() {
                 let core = core.take().expect("taken once");
                 CURRENT_ID.set(core.shared.id);
-                *slot = Some(core);
+                let installed = slot.insert(core);
+                installed.tasks.set_entered();
             }
         }
     });
@@ -50,6 +52,7 @@ pub(crate) fn enter(core: Box<Core>) -> Result<(), Box<Core>> {
 /// Takes the core back out of this thread's context.
 pub(crate) fn exit() -> Option<Box<Core>> {
     CURRENT_ID.set(0);
+    LocalTasks::clear_entered();
     CURRENT
         .try_with(|c| c.try_borrow_mut().ok()?.take())
         .ok()

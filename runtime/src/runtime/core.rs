@@ -59,7 +59,7 @@ impl Wake for MainWaker {
     }
     fn wake_by_ref(self: &Arc<Self>) {
         self.woken.store(true, Release);
-        if crate::context::with_runtime(self.shared.id, |_| ()).is_none() {
+        if !crate::context::is_current(self.shared.id) {
             self.shared.unpark();
         }
     }
@@ -128,6 +128,7 @@ impl Core {
         }
     }
 
+    #[inline]
     fn next_task(&self) -> Option<crate::task::RawTask> {
         if let Some(t) = self.tasks.pop() {
             return Some(t);

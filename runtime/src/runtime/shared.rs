@@ -83,18 +83,20 @@ impl Shared {
 
     /// Queues a notified task on its loop: the local queue when called on
     /// the thread running that loop, else the remote queue.
+    #[inline]
     pub(crate) fn schedule(task: RawTask) {
-        let id = task.header().shared.id;
-        let mut task = Some(task);
-        crate::context::with_runtime(id, |core| {
-            if let Some(t) = task.take() {
-                core.tasks.push(t);
-            }
-        });
-        if let Some(task) = task {
-            let shared = task.header().shared.clone();
-            shared.push_remote(task);
+        if let Err(task) = crate::task::LocalTasks::push_entered(task) {
+            Shared::schedule_remote(task);
         }
+    }
+
+    /// `schedule`'s other-thread half, out of line so the local push needs
+    /// no stack frame.
+    #[cold]
+    #[inline(never)]
+    fn schedule_remote(task: RawTask) {
+        let shared = task.header().shared.clone();
+        shared.push_remote(task);
     }
 
     /// Queues a task from another thread. After the loop closed, the task

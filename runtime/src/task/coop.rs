@@ -15,9 +15,11 @@ thread_local! {
 }
 
 /// Runs `f` with a fresh budget, restoring the previous one afterwards.
+#[inline]
 pub(crate) fn with_budget<R>(f: impl FnOnce() -> R) -> R {
     struct Restore(u16);
     impl Drop for Restore {
+        #[inline]
         fn drop(&mut self) {
             CURRENT.with(|c| c.set(self.0));
         }

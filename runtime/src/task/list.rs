@@ -4,8 +4,9 @@
 use super::raw::{Polled, RawTask};
 use crate::runtime::Shared;
 use slab::Slab;
-use std::cell::{Cell, RefCell};
+use std::cell::{Cell, RefCell, UnsafeCell};
 use std::collections::VecDeque;
+use std::ptr;
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::Arc;
 use std::thread::{self, ThreadId};
@@ -13,8 +14,17 @@ use std::thread::{self, ThreadId};
 /// Not-yet-owned marker in `Header::owned_index`.
 pub(crate) const UNOWNED: usize = usize::MAX;
 
+thread_local! {
+    /// The task list of the loop entered on this thread (null: none), so a
+    /// wake on the loop's own thread reaches its run queue with one
+    /// thread-local load instead of a borrow of the context slot. `const`
+    /// and without a destructor: always accessible, even while the thread's
+    /// thread-locals are being destroyed.
+    static ENTERED: Cell<*const LocalTasks> = const { Cell::new(ptr::null()) };
+}
+
 pub(crate) struct LocalTasks {
-    queue: RefCell<VecDeque<RawTask>>,
+    queue: RunQueue,
     owned: RefCell<Slab<RawTask>>,
     /// Live tasks spawned with `spawn`/`spawn_local` (possibly `!Send`).
     local_count: Cell<usize>,
@@ -29,7 +39,7 @@ impl LocalTasks {
     pub(crate) fn new(shared: Arc<Shared>) -> LocalTasks {
         LocalTasks {
             shared,
-            queue: RefCell::new(VecDeque::with_capacity(256)),
+            queue: RunQueue(UnsafeCell::new(VecDeque::with_capacity(256))),
             owned: RefCell::new(Slab::with_capacity(256)),
             local_count: Cell::new(0),
             owner: Cell::new(None),
@@ -79,12 +89,49 @@ impl LocalTasks {
         }
     }
 
-    pub(crate) fn push(&self, task: RawTask) {
-        self.queue.borrow_mut().push_back(task);
+    /// Makes this the thread's entered list ([`LocalTasks::push_entered`]).
+    /// Called by `context::enter` once the core is in its slot: the core is
+    /// boxed, so this list stays where it is until it is taken out again.
+    pub(crate) fn set_entered(&self) {
+        ENTERED.set(self);
     }
 
+    /// Forgets the thread's entered list. Called by `context::exit` before
+    /// the core leaves its slot (and by `Drop`, should the slot drop it).
+    pub(crate) fn clear_entered() {
+        ENTERED.set(ptr::null());
+    }
+
+    /// Queues `task` on the entered loop's run queue if the task belongs to
+    /// that loop; otherwise hands it back.
+    #[inline]
+    pub(crate) fn push_entered(task: RawTask) -> Result<(), RawTask> {
+        let entered = ENTERED.get();
+        if entered.is_null() {
+            return Err(task);
+        }
+        // SAFETY: a non-null `ENTERED` points to the list of the core that is
+        // in this thread's context slot: `set_entered` is called once it is
+        // there (boxed, so it does not move), and `exit` and `Drop` clear it
+        // before the core leaves the slot or is dropped. The list is only
+        // used through shared references (its cells guard mutation), and
+        // this thread is the only one that reads `ENTERED`.
+        let list = unsafe { &*entered };
+        if !Arc::ptr_eq(&list.shared, &task.header().shared) {
+            return Err(task);
+        }
+        list.push(task);
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn push(&self, task: RawTask) {
+        self.queue.with(|q| q.push_back(task));
+    }
+
+    #[inline]
     pub(crate) fn pop(&self) -> Option<RawTask> {
-        self.queue.borrow_mut().pop_front()
+        self.queue.with(|q| q.pop_front())
     }
 
     pub(crate) fn owned_len(&self) -> usize {
@@ -138,7 +185,7 @@ impl LocalTasks {
     /// of owned tasks, which the caller leaks with this set: dropping an
     /// entry only releases its reference.
     pub(crate) fn shutdown_unadopted(&self, remote: Vec<RawTask>) {
-        let queued: Vec<RawTask> = self.queue.borrow_mut().drain(..).chain(remote).collect();
+        let queued: Vec<RawTask> = self.queue.take().into_iter().chain(remote).collect();
         for t in &queued {
             if t.header().owned_index.load(Relaxed) == UNOWNED {
                 t.shutdown();
@@ -154,8 +201,8 @@ impl LocalTasks {
         loop {
             let queued: Vec<RawTask> = self
                 .queue
-                .borrow_mut()
-                .drain(..)
+                .take()
+                .into_iter()
                 .chain(std::mem::take(&mut remote))
                 .collect();
             for t in &queued {
@@ -171,7 +218,7 @@ impl LocalTasks {
                 .iter()
                 .map(|(_, t)| t.clone_ref())
                 .collect();
-            if owned.is_empty() && self.queue.borrow().is_empty() {
+            if owned.is_empty() && self.queue.with(|q| q.is_empty()) {
                 break;
             }
             for task in owned {
@@ -180,5 +227,38 @@ impl LocalTasks {
             }
         }
         self.owner.set(None);
+    }
+}
+
+/// The local run queue: a `VecDeque` in an `UnsafeCell` rather than a
+/// `RefCell`, as every access is one short method below that calls no code
+/// but the queue's own (and the allocator's), so no borrow can overlap and
+/// the flag would only cost a check and two stores on every push and pop.
+struct RunQueue(UnsafeCell<VecDeque<RawTask>>);
+
+impl RunQueue {
+    /// Runs `f` on the queue. Private to this module: `f` only ever pushes,
+    /// pops, takes or checks the queue, never anything that could re-enter.
+    #[inline]
+    fn with<R>(&self, f: impl FnOnce(&mut VecDeque<RawTask>) -> R) -> R {
+        // SAFETY: `RunQueue` is `!Sync` (an `UnsafeCell`), so only this
+        // thread is here, and every `f` passed in this module runs no code
+        // that could reach this queue again (moving a `RawTask` runs none;
+        // dropping one happens after `with` returns), so this is the only
+        // reference to the queue while it lives.
+        f(unsafe { &mut *self.0.get() })
+    }
+
+    /// Empties the queue, returning what was queued.
+    fn take(&self) -> VecDeque<RawTask> {
+        self.with(std::mem::take)
+    }
+}
+
+impl Drop for LocalTasks {
+    fn drop(&mut self) {
+        if ptr::eq(ENTERED.get(), self) {
+            LocalTasks::clear_entered();
+        }
     }
 }

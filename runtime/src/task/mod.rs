@@ -16,6 +16,8 @@ mod local_set;
 pub mod pool;
 mod raw;
 mod state;
+#[cfg(all(test, loom))]
+mod state_loom;
 mod task_local;
 mod waker;
 mod yield_now;

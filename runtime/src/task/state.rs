@@ -11,7 +11,10 @@
 //! * The count in the upper bits counts `RawTask` references: the owned-task
 //!   list, the join handle, every waker and every queue entry hold one.
 
-use std::sync::atomic::{AtomicUsize, Ordering::AcqRel, Ordering::Acquire};
+#[cfg(loom)]
+use loom::sync::atomic::{AtomicUsize, Ordering::AcqRel, Ordering::Acquire, Ordering::Relaxed};
+#[cfg(not(loom))]
+use std::sync::atomic::{AtomicUsize, Ordering::AcqRel, Ordering::Acquire, Ordering::Relaxed};
 
 pub(super) const RUNNING: usize = 1 << 0;
 pub(super) const COMPLETE: usize = 1 << 1;
@@ -19,7 +22,7 @@ pub(super) const NOTIFIED: usize = 1 << 2;
 pub(super) const CANCELLED: usize = 1 << 3;
 pub(super) const JOIN_INTEREST: usize = 1 << 4;
 pub(super) const JOIN_WAKER: usize = 1 << 5;
-const REF_SHIFT: usize = 6;
+pub(super) const REF_SHIFT: usize = 6;
 pub(super) const REF_ONE: usize = 1 << REF_SHIFT;
 
 /// What a waker must do after marking the task notified.
@@ -63,47 +66,73 @@ impl State {
 
     /// Runner: a queue entry was popped. Returns `None` if the task already
     /// completed (shut down while queued), else whether it was cancelled.
+    ///
+    /// One `lock xadd` instead of a CAS loop. Why that is exact:
+    /// * `COMPLETE` is set only by the thread that owns the task's future
+    ///   (this one, while it holds `RUNNING`), or by shutting down a task
+    ///   never adopted, whose only queue entry is the one being dropped
+    ///   then. So it cannot appear between the load and the add.
+    /// * A queue entry of a task that is not complete has `NOTIFIED` set
+    ///   (every entry is created with it, and only this function clears
+    ///   it, when the entry is popped) and `RUNNING` clear (set only here,
+    ///   by this thread, between popping an entry and finishing the poll).
+    /// * Other threads meanwhile only set `NOTIFIED` (already set),
+    ///   `CANCELLED`, the join bits, or move the count in the upper bits.
+    ///
+    /// So subtracting `NOTIFIED - RUNNING` clears `NOTIFIED` and sets
+    /// `RUNNING` without borrowing from any other bit.
+    #[inline]
     pub(super) fn transition_to_running(&self) -> Option<bool> {
-        let prev = self
-            .update(|s| {
-                if s & COMPLETE != 0 {
-                    return None;
-                }
-                Some((s & !NOTIFIED) | RUNNING)
-            })
-            .ok()?;
+        if self.0.load(Acquire) & COMPLETE != 0 {
+            return None;
+        }
+        let prev = self.0.fetch_sub(NOTIFIED - RUNNING, AcqRel);
+        debug_assert!(
+            prev & (NOTIFIED | RUNNING | COMPLETE) == NOTIFIED,
+            "a queued task must be notified, not running, not complete: {prev:#x}"
+        );
         Some(prev & CANCELLED != 0)
     }
 
     /// Runner: the poll returned `Pending`. Takes over the reference of the
-    /// queue entry that was polled, in the same atomic step: `Ok` releases
-    /// it, `Notified` hands it to the re-queued entry, `Cancelled` leaves it
-    /// with the caller (nothing changes).
+    /// queue entry that was polled: `Ok` releases it, `Notified` hands it to
+    /// the re-queued entry, `Cancelled` leaves it with the caller (and the
+    /// task `RUNNING`, as before the call).
     ///
     /// `Ok` never releases the last reference: a task that can be polled is
     /// in the owned set, which holds one until the task completes.
+    ///
+    /// The common case (not woken, not aborted during the poll) is one
+    /// `lock xadd` that clears `RUNNING` and releases the reference. If the
+    /// previous state shows `NOTIFIED` or `CANCELLED`, that was wrong and is
+    /// undone with a second add. Between the two, the state reads "not
+    /// running, notified, one reference short", and every other party
+    /// behaves as it must:
+    /// * a waker sees `NOTIFIED` and queues nothing (by value, it drops its
+    ///   own reference: the count stays >= 1, as the owned set holds one and
+    ///   only this thread releases that);
+    /// * an abort sees `NOTIFIED` (or `CANCELLED`) and queues nothing; if it
+    ///   sets `CANCELLED` after our add, the re-queued entry's poll sees it;
+    /// * the join handle only touches the join bits and reads `COMPLETE`.
+    ///
+    /// `CANCELLED` is only ever set together with `NOTIFIED` while a task is
+    /// running (by an abort), so both fix-ups start from that window.
+    #[inline]
     pub(super) fn transition_to_idle(&self) -> Idle {
-        let prev = self
-            .update(|s| {
-                if s & CANCELLED != 0 {
-                    return None;
-                }
-                let next = s & !RUNNING;
-                if s & NOTIFIED != 0 {
-                    Some(next)
-                } else {
-                    Some(next - REF_ONE)
-                }
-            })
-            .unwrap_or_else(|s| s);
+        let prev = self.0.fetch_sub(RUNNING + REF_ONE, AcqRel);
+        debug_assert!(prev & RUNNING != 0, "idle but not running: {prev:#x}");
         debug_assert!(prev >> REF_SHIFT >= 2, "a polled task must also be owned");
-        if prev & CANCELLED != 0 {
-            Idle::Cancelled
-        } else if prev & NOTIFIED != 0 {
-            Idle::Notified
-        } else {
-            Idle::Ok
+        if prev & (NOTIFIED | CANCELLED) == 0 {
+            return Idle::Ok;
         }
+        if prev & CANCELLED != 0 {
+            // Back to running, with the reference: the caller cancels it.
+            self.0.fetch_add(RUNNING + REF_ONE, AcqRel);
+            return Idle::Cancelled;
+        }
+        // The re-queued entry takes the reference back.
+        self.0.fetch_add(REF_ONE, Relaxed);
+        Idle::Notified
     }
 
     /// Runner: the future is gone and the output stored. Returns the new state.
@@ -213,9 +242,7 @@ impl State {
     }
 
     pub(super) fn ref_inc(&self) {
-        let prev = self
-            .0
-            .fetch_add(REF_ONE, std::sync::atomic::Ordering::Relaxed);
+        let prev = self.0.fetch_add(REF_ONE, Relaxed);
         if prev > isize::MAX as usize {
             std::process::abort();
         }
