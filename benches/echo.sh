@@ -37,7 +37,7 @@
 #                fallback when perf cannot read tracepoints) strace -c -f
 #                slows the server so much that clients always have the next
 #                message queued, which hides the WouldBlock reads
-#   EAGAIN/RT    recv/send calls per round trip that returned EAGAIN (perf;
+#   EAGAIN/RT    recv/read/send calls per round trip that returned EAGAIN (perf;
 #                with strace: all failed syscalls)
 # Ratios: m/t = mini_rt / tokio; m/raw = mini_rt / floor. The rps m/t is
 # paired: the median over rounds of mini_rt's rps / tokio's in the same
@@ -99,6 +99,7 @@ count_run() {
     wait_listen "$2" || { kill $pid; return; }
     out=$(perf stat -x, -o "$f" -e raw_syscalls:sys_enter \
       -e syscalls:sys_exit_recvfrom --filter 'ret == -11' \
+      -e syscalls:sys_exit_read --filter 'ret == -11' \
       -e syscalls:sys_exit_sendto --filter 'ret == -11' -p $pid -- "${load[@]}")
     kill $pid; wait $pid 2>/dev/null
     awk -F, -v rt="$(field total "$out")" '$3 ~ /sys_enter/ {c = $1} $3 ~ /sys_exit/ {e += $1}
