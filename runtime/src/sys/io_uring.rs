@@ -36,6 +36,14 @@
 //! multishot CQE while the ring never filled, which is a file with no wait
 //! queue (a regular file, `/dev/null`): always ready, reported once.
 //!
+//! Urgent data: a TCP socket wakes its waiters with `EPOLLIN | EPOLLPRI` in
+//! the key of every arrival, and a poll request's completion carries the
+//! key as it is (epoll polls the file again and reports `EPOLLPRI` only for
+//! real urgent data). So with `POLLPRI` requested, which the runtime's edge
+//! registrations always do, every completion reports `PRIORITY`, and a
+//! short stream read cannot clear readiness: one read per arrival finds
+//! `EAGAIN`. Correct, at one system call per arrival (see BENCHMARKS.md).
+//!
 //! Errors: registering an fd io_uring cannot poll does not fail at once (the
 //! SQE is only submitted later); its completion carries the error, reported
 //! as [`Ready::ERROR`] so that whoever waits tries the operation and gets
