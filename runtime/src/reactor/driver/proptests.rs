@@ -4,12 +4,14 @@
 //! also after slots (and fd numbers) are reused.
 
 use super::*;
+use crate::runtime::{Shared, Stats};
 use crate::sys::Notifier;
 use proptest::prelude::*;
 use std::io::Write;
 use std::os::unix::net::UnixStream;
 use std::sync::{Arc, Mutex};
 use std::task::Wake;
+use std::time::Duration;
 
 struct Recorder {
     id: usize,
