@@ -1,7 +1,8 @@
 //! The driver: registrations of fds (a slab whose tokens carry a generation),
-//! their wakers, readiness cached per registration with a tick (in the
-//! [`Registration`] the owning `PollEvented` also holds), the timer heap,
-//! and `turn`, which waits on the backend and wakes whoever became ready.
+//! their waiter lists, readiness and the `poll_*` waker slots cached per
+//! registration (in the [`Registration`] the owning `PollEvented` also
+//! holds), the timer heap, and `turn` (`driver/turn.rs`), which waits on the
+//! backend and wakes whoever became ready.
 //! Registrations come and go with their objects, and move to another loop's
 //! driver when a task there needs them ([`Driver::hand_over`]).
 
