@@ -9,14 +9,14 @@
 //! for its `poll_*` methods. The async fns (`readable`, `accept`, …) use the
 //! driver's waiter list instead (`scheduled_io.rs`), which wakes everyone.
 //!
-//! A slot is *armed* from the park to the wake. The waker stays in the slot
-//! after the wake, unarmed: the same task parking again (a connection's
-//! task on every read) finds it there and only re-arms it, with no clone
-//! and no reference count traffic. An unarmed waker is never woken, so a
-//! task is woken once per park, as with a waker taken out on wake. The
-//! price: a task that stopped polling the object keeps its task cell
-//! (not its future, which is dropped when the task ends) allocated until
-//! the object is dropped or another task polls it.
+//! A slot is *armed* from the park to the wake. A task's own waker stays in
+//! the slot after the wake, unarmed: the same task parking again (a
+//! connection's task on every read) finds it there and only re-arms it,
+//! with no clone and no reference count traffic. An unarmed waker is never
+//! woken, so a task is woken once per park, as with a waker taken out on
+//! wake. The price: a task that stopped polling the object keeps its task
+//! cell (not its future, which is dropped when the task ends) allocated
+//! until the object is dropped or another task polls it.
 //!
 //! Only the thread running the loop that holds the registration touches
 //! the slots (the parking task and that loop's driver), so the lock is
@@ -65,9 +65,10 @@ impl Slot {
     }
 
     /// Wakes an armed slot's waker and disarms it. A task's own waker is
-    /// woken here and now (it only queues the task); any other kind goes to
-    /// `wakers`, woken by the driver once it holds no borrow, since such a
-    /// waker may run arbitrary code. Returns whether it was woken here.
+    /// woken here and now (it only queues the task) and stays in the slot;
+    /// any other kind is moved to `wakers` (not cloned: its code, which may
+    /// be anything, runs only once the driver holds no borrow), woken by the
+    /// driver after the dispatch. Returns whether it was woken here.
     #[inline(always)]
     fn fire(&mut self, wakers: &mut Vec<Waker>) -> bool {
         if !self.armed {
@@ -79,8 +80,8 @@ impl Slot {
                 w.wake_by_ref();
                 true
             }
-            Some(w) => {
-                wakers.push(w.clone());
+            Some(_) => {
+                wakers.extend(self.waker.take());
                 false
             }
             None => false,
