@@ -14,15 +14,7 @@ use std::io;
 use std::sync::Arc;
 use std::thread;
 use std::time::Duration;
-use support::bounded;
-
-fn mt(workers: usize) -> Runtime {
-    Builder::new_multi_thread()
-        .worker_threads(workers)
-        .enable_all()
-        .build()
-        .expect("build a multi-thread runtime")
-}
+use support::{bounded, multi_thread};
 
 fn ct() -> Runtime {
     Builder::new_current_thread()
@@ -123,7 +115,7 @@ fn sockets_created_under_one_runtime_work_under_another() {
 /// claims it at first use.
 #[test]
 fn socket_outliving_its_runtime_works_under_another() -> io::Result<()> {
-    let first = mt(2);
+    let first = multi_thread(2);
     let (mut a, b) = first.block_on(async {
         Handle::current()
             .spawn(async { UnixStream::pair().unwrap() })
@@ -148,7 +140,7 @@ fn socket_outliving_its_runtime_works_under_another() -> io::Result<()> {
 /// leaves cleanly (usable as a std socket), or is closed (the peer sees EOF).
 #[test]
 fn into_std_and_drop_away_from_the_holding_worker() {
-    let rt = mt(2);
+    let rt = multi_thread(2);
     let (x, y) = rt.block_on(async {
         Handle::current()
             .spawn(async {
@@ -192,7 +184,7 @@ fn into_std_and_drop_away_from_the_holding_worker() {
 #[test]
 fn socket_dropped_on_a_worker_while_block_on_is_idle_is_closed_at_once() {
     use std::io::Read;
-    let rt = mt(2);
+    let rt = multi_thread(2);
     let (ours, mut theirs) = std::os::unix::net::UnixStream::pair().unwrap();
     let ours = rt.block_on(async { UnixStream::from_std(ours).unwrap() });
     let (done_tx, done_rx) = std::sync::mpsc::channel();

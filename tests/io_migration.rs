@@ -8,19 +8,11 @@ mod support;
 
 use mini_rt::io::{AsyncReadExt, AsyncWriteExt};
 use mini_rt::net::{TcpListener, TcpStream};
-use mini_rt::runtime::{Builder, Handle, Runtime};
+use mini_rt::runtime::Handle;
 use mini_rt::sync::mpsc;
 use std::sync::Arc;
 use std::thread::{self, ThreadId};
-use support::bounded;
-
-fn mt(workers: usize) -> Runtime {
-    Builder::new_multi_thread()
-        .worker_threads(workers)
-        .enable_all()
-        .build()
-        .expect("build a multi-thread runtime")
-}
+use support::{bounded, multi_thread};
 
 /// `len` bytes of a pattern that differs per connection and message.
 fn pattern(len: usize, conn: usize, msg: usize) -> Vec<u8> {
@@ -65,7 +57,7 @@ async fn client(addr: std::net::SocketAddr, conn: usize, msgs: usize) -> usize {
 #[test]
 fn connections_accepted_on_one_worker_are_served_on_others() {
     const CONNS: usize = 200;
-    let rt = mt(4);
+    let rt = multi_thread(4);
     rt.block_on(async {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
@@ -114,7 +106,7 @@ fn streams_hop_between_workers_under_load() {
     const HOPS: usize = 30;
     const WORKERS: usize = 3;
     type Hop = (TcpStream, usize, Option<ThreadId>);
-    let rt = mt(WORKERS);
+    let rt = multi_thread(WORKERS);
     rt.block_on(async {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
@@ -207,7 +199,7 @@ fn streams_hop_between_workers_under_load() {
 fn split_halves_wait_on_two_workers_at_once() {
     const DOWN: usize = 4 << 20; // written by the server: fills the buffers
     const UP: usize = 1 << 20;
-    let rt = mt(2);
+    let rt = multi_thread(2);
     rt.block_on(async {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
@@ -253,7 +245,7 @@ fn split_halves_wait_on_two_workers_at_once() {
 #[test]
 fn one_listener_accepted_on_by_tasks_on_every_worker() {
     const CONNS: usize = 100;
-    let rt = mt(2);
+    let rt = multi_thread(2);
     rt.block_on(async {
         let listener = Arc::new(TcpListener::bind("127.0.0.1:0").await.unwrap());
         let addr = listener.local_addr().unwrap();

@@ -4,22 +4,14 @@
 
 mod support;
 
-use mini_rt::runtime::{Builder, Handle, Runtime};
+use mini_rt::runtime::{Builder, Handle};
 use mini_rt::sync::oneshot;
 use mini_rt::time::{sleep, Duration};
 use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::mpsc;
 use std::thread::{self, ThreadId};
-use support::bounded;
-
-fn mt(workers: usize) -> Runtime {
-    Builder::new_multi_thread()
-        .worker_threads(workers)
-        .enable_all()
-        .build()
-        .expect("build a multi-thread runtime")
-}
+use support::{bounded, multi_thread};
 
 /// How many of `ids` each thread has.
 fn per_thread(ids: &[ThreadId]) -> HashMap<ThreadId, usize> {
@@ -34,7 +26,7 @@ fn per_thread(ids: &[ThreadId]) -> HashMap<ThreadId, usize> {
 /// the thread in `block_on`.
 #[test]
 fn tasks_spread_evenly_over_workers() {
-    let rt = mt(4);
+    let rt = multi_thread(4);
     let me = thread::current().id();
     let (ids_tx, ids_rx) = mpsc::channel();
     let mut release = Vec::new();
@@ -74,7 +66,7 @@ fn tasks_spread_evenly_over_workers() {
 /// put all 20 on one of the 2 workers).
 #[test]
 fn placement_spreads_long_lived_tasks_when_spawns_alternate() {
-    let rt = mt(2);
+    let rt = multi_thread(2);
     let (ids_tx, ids_rx) = mpsc::channel();
     let mut release = Vec::new();
     rt.block_on(async {
@@ -105,7 +97,7 @@ fn placement_spreads_long_lived_tasks_when_spawns_alternate() {
 /// timers, yields and IO.
 #[test]
 fn local_task_spawned_in_a_worker_stays_there() {
-    let rt = mt(3);
+    let rt = multi_thread(3);
     let results = rt.block_on(async {
         let mut handles = Vec::new();
         for _ in 0..6 {
@@ -158,7 +150,7 @@ fn local_task_spawned_in_a_worker_stays_there() {
 /// and takes new ones.
 #[test]
 fn panic_is_isolated_to_its_task_on_its_worker() {
-    let rt = mt(2);
+    let rt = multi_thread(2);
     let per_worker = rt.block_on(async {
         let handles = Handle::current().spawn_on_each_worker(|| async {
             let worker = thread::current().id();
@@ -202,7 +194,7 @@ fn panic_is_isolated_to_its_task_on_its_worker() {
 /// reaches the workers through the handle.
 #[test]
 fn block_on_from_a_thread_that_is_not_a_worker() {
-    let rt = std::sync::Arc::new(mt(2));
+    let rt = std::sync::Arc::new(multi_thread(2));
     for round in 0..3 {
         let rt = rt.clone();
         thread::spawn(move || {
@@ -246,7 +238,7 @@ fn block_on_from_a_thread_that_is_not_a_worker() {
 /// and a worker's own view of itself is live.
 #[test]
 fn stats_sum_over_workers() {
-    let rt = mt(3);
+    let rt = multi_thread(3);
     assert_eq!(rt.handle().worker_stats().len(), 3);
     let polls = rt.block_on(async {
         let mut v = Vec::new();
@@ -274,7 +266,7 @@ fn stats_sum_over_workers() {
 #[test]
 fn shutdown_background_and_timeout_do_not_wait_for_a_stuck_worker() {
     for background in [true, false] {
-        let rt = mt(2);
+        let rt = multi_thread(2);
         let (release_tx, release_rx) = mpsc::channel::<()>();
         let (stuck_tx, stuck_rx) = mpsc::channel();
         let _stuck = rt.spawn(async move {

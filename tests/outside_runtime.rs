@@ -9,7 +9,7 @@
 mod support;
 
 use mini_rt::net::{TcpListener, TcpSocket, TcpStream, UnixDatagram, UnixListener, UnixStream};
-use mini_rt::runtime::{Backend, Builder, Handle, Runtime};
+use mini_rt::runtime::{Backend, Handle, Runtime};
 use mini_rt::task::JoinSet;
 use mini_rt::time::{interval, sleep, timeout, Duration, Instant};
 use std::any::Any;
@@ -63,14 +63,8 @@ fn spawn_local_and_join_set_spawn_outside_a_runtime_panic_naming_the_fix() {
 fn on_each_backend_made_outside<F: std::future::Future>(make: impl Fn() -> F) {
     for backend in Backend::ALL {
         let fut = make(); // no runtime exists yet
-        let rt = match Builder::new_current_thread()
-            .backend(backend)
-            .enable_all()
-            .build()
-        {
-            Ok(rt) => rt,
-            Err(e) if e.kind() == io::ErrorKind::Unsupported => continue,
-            Err(e) => panic!("building a {backend} runtime: {e}"),
+        let Some(rt) = support::runtime_on(backend) else {
+            continue;
         };
         rt.block_on(bounded(10, fut));
     }

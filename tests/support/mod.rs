@@ -4,7 +4,7 @@
 
 pub mod procs;
 
-use mini_rt::runtime::{Backend, Builder};
+use mini_rt::runtime::{Backend, Builder, Runtime};
 use std::future::Future;
 use std::io;
 use std::path::PathBuf;
@@ -112,14 +112,8 @@ where
 {
     let mut ran = 0;
     for backend in Backend::ALL {
-        let rt = match Builder::new_current_thread()
-            .backend(backend)
-            .enable_all()
-            .build()
-        {
-            Ok(rt) => rt,
-            Err(e) if e.kind() == io::ErrorKind::Unsupported => continue,
-            Err(e) => panic!("building a {backend} runtime: {e}"),
+        let Some(rt) = runtime_on(backend) else {
+            continue;
         };
         // Captured, and shown only when the test fails: names the backend
         // a panic from inside the test (a `bounded` step, say) came from.
@@ -133,6 +127,30 @@ where
         ran += 1;
     }
     assert!(ran > 0, "no backend could be built");
+}
+
+/// A current-thread runtime on `backend`, or `None` where this machine
+/// refuses that backend (`Unsupported`, e.g. io-uring); panics on any
+/// other error.
+pub fn runtime_on(backend: Backend) -> Option<Runtime> {
+    match Builder::new_current_thread()
+        .backend(backend)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => Some(rt),
+        Err(e) if e.kind() == io::ErrorKind::Unsupported => None,
+        Err(e) => panic!("building a {backend} runtime: {e}"),
+    }
+}
+
+/// A multi-thread runtime with `workers` workers.
+pub fn multi_thread(workers: usize) -> Runtime {
+    Builder::new_multi_thread()
+        .worker_threads(workers)
+        .enable_all()
+        .build()
+        .expect("build a multi-thread runtime")
 }
 
 /// The path of example `name`: `cargo test` builds the examples next to
