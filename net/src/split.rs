@@ -233,6 +233,7 @@ macro_rules! split_halves {
         }
 
         impl ::mini_rt_runtime::io::AsyncRead for $ty {
+            #[inline]
             fn poll_read(
                 self: ::std::pin::Pin<&mut Self>,
                 cx: &mut ::std::task::Context<'_>,
@@ -269,6 +270,7 @@ macro_rules! split_halves {
         }
 
         impl ::mini_rt_runtime::io::AsyncWrite for $ty {
+            #[inline]
             fn poll_write(
                 self: ::std::pin::Pin<&mut Self>,
                 cx: &mut ::std::task::Context<'_>,
