@@ -204,14 +204,7 @@ impl IoUring {
     pub(crate) fn reregister(&self, fd: RawFd, token: u64, interest: Interest) -> io::Result<()> {
         let mut st = self.state.lock();
         let idx = st.table.index_of(fd, "io-uring")?;
-        // An add and its remove in one submission can leave the request
-        // armed (for an fd ready at once, the kernel arms the add after the
-        // remove found nothing), holding the file open after we close it:
-        // a pipe's reader would never see EOF. Submit a queued add first.
-        // SAFETY: the state lock is held (see `try_push`); only a length is read.
-        if !st.backlog.is_empty() || !unsafe { self.ring.submission_shared() }.is_empty() {
-            self.submit(&mut st)?;
-        }
+        self.submit_queued(&mut st)?;
         self.disarm(&mut st, idx);
         let events = self.events(token, interest);
         if let Some(e) = st.table.get_mut(idx) {
@@ -235,14 +228,7 @@ impl IoUring {
     pub(crate) fn deregister(&self, fd: RawFd) -> io::Result<()> {
         let mut st = self.state.lock();
         let idx = st.table.index_of(fd, "io-uring")?;
-        // An add and its remove in one submission can leave the request
-        // armed (for an fd ready at once, the kernel arms the add after the
-        // remove found nothing), holding the file open after we close it:
-        // a pipe's reader would never see EOF. Submit a queued add first.
-        // SAFETY: the state lock is held (see `try_push`); only a length is read.
-        if !st.backlog.is_empty() || !unsafe { self.ring.submission_shared() }.is_empty() {
-            self.submit(&mut st)?;
-        }
+        self.submit_queued(&mut st)?;
         self.disarm(&mut st, idx);
         st.table.remove(idx);
         // Now, not at the next wait: the request holds the file open.

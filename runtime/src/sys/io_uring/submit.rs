@@ -55,6 +55,19 @@ impl IoUring {
         }
     }
 
+    /// Submits what is queued, if anything, before a request is cancelled.
+    /// An add and its removal in one submission could leave the request
+    /// armed (for an fd ready at once, the kernel armed the add after the
+    /// removal found nothing; seen with `POLL_REMOVE`), holding the file
+    /// open after we close it: a pipe's reader would never see EOF.
+    pub(super) fn submit_queued(&self, st: &mut State) -> io::Result<()> {
+        // SAFETY: the state lock is held (see `try_push`); only a length is read.
+        if !st.backlog.is_empty() || !unsafe { self.ring.submission_shared() }.is_empty() {
+            self.submit(st)?;
+        }
+        Ok(())
+    }
+
     /// A change made while another thread waits in the kernel goes in now.
     pub(super) fn submit_if_waited(&self, st: &mut State) -> io::Result<()> {
         if st.waiters > 0 {
